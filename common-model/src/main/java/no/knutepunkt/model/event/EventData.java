@@ -1,0 +1,14 @@
+package no.knutepunkt.model.event;
+
+/**
+ * The payload of an event: a past-tense fact. Every permitted record carries an {@link EventType}; the list below
+ * is the catalogue of all events in Knutepunkt.
+ */
+public sealed interface EventData permits MessageReceived, MessageAuthorized, MessageDenied, MessageRouted,
+        MessageUnroutable, MessageDelivered, DeliveryFailed, AccessGranted, AccessRevoked, RouteRegistered {
+
+    /** The message (correlation) id this fact belongs to, or null for register changes. */
+    default String messageId() {
+        return null;
+    }
+}

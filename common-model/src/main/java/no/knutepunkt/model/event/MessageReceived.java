@@ -1,0 +1,19 @@
+package no.knutepunkt.model.event;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A vendor's message passed parsing and is durably accepted. The payload is the FHIR JSON exactly as received; it is
+ * the only event that every later stage can trace back to.
+ *
+ * @param channel       the API surface it came in on, e.g. {@code vkp-r4}
+ * @param resourceTypes the resource types in the message, in order
+ * @param businessId    the Bundle's business identifier as {@code system|value}, or null
+ * @param patientKey    pseudonymous key of the patient (never a national id), also the Kafka key
+ */
+@EventType("no.knutepunkt.message.received.v1")
+public record MessageReceived(String messageId, String orgnr, Sender sender, String channel, MessageKind kind,
+        List<String> resourceTypes, String businessId, String patientKey, String payloadSha256, String payload,
+        Instant receivedAt) implements EventData {
+}

@@ -1,0 +1,36 @@
+package no.knutepunkt.model.identity;
+
+import java.util.Collection;
+
+/** HelseID claim names and the scopes Knutepunkt checks; VKP's names are kept so that tokens work unchanged. */
+public final class HelseIdClaims {
+
+    /** The sender of a message: VKP's id for a vendor system instance, {@code Leverandør_System_Kommune}. */
+    public static final String VKP_ID = "nhn:vkp/client/claims/vkp-id";
+    public static final String CLIENT_ID = "client_id";
+    public static final String CLIENT_AMR = "client_amr";
+    /** The only client authentication VKP accepts. */
+    public static final String PRIVATE_KEY_JWT = "private_key_jwt";
+    /** The organisation a municipality's or an EPJ's client belongs to. */
+    public static final String ORGNR_PARENT = "helseid://claims/client/claims/orgnr_parent";
+
+    /** A municipality administrator of the consent register (with {@link #ORGNR_PARENT}). */
+    public static final String SCOPE_CONSENT_ADMIN = "knutepunkt:consent/admin";
+    /** An NHN operator: routes, and reading everything. */
+    public static final String SCOPE_OPERATOR = "knutepunkt:operator";
+
+    private static final String VKP_SCOPE_PREFIX = "nhn:vkp/api/user/";
+
+    private HelseIdClaims() {
+    }
+
+    /** The VKP scope for one resource and access, e.g. {@code nhn:vkp/api/user/bundle.write}. */
+    public static String vkpScope(String resource, String access) {
+        return VKP_SCOPE_PREFIX + resource + "." + access;
+    }
+
+    /** True when the scopes allow {@code access} (read or write) on {@code resource}, directly or with {@code .*}. */
+    public static boolean allows(Collection<String> scopes, String resource, String access) {
+        return scopes.contains(vkpScope(resource, access)) || scopes.contains(vkpScope(resource, "*"));
+    }
+}

@@ -1,0 +1,70 @@
+package no.knutepunkt.model.kafka;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every Kafka topic of Knutepunkt, with the settings it is created with. Each stage of a message has its own topic;
+ * registers (grants, routes) have theirs. All are audit history: deleted by nothing, compacted never.
+ */
+public final class Topics {
+
+    /** {@link no.knutepunkt.model.event.MessageReceived}, written by ingest. */
+    public static final String MESSAGES_RECEIVED = "knutepunkt.message.received";
+    /** Consent decisions: authorized or denied, one per received message. */
+    public static final String CONSENT_DECISIONS = "knutepunkt.consent.decisions";
+    /** Routing decisions: routed or unroutable, one per authorized message. */
+    public static final String ROUTING_DECISIONS = "knutepunkt.routing.decisions";
+    /** Delivery outcomes: delivered or failed. */
+    public static final String DELIVERY_OUTCOMES = "knutepunkt.delivery.outcomes";
+    /** Grant and revocation events of the municipalities' consent register. */
+    public static final String CONSENT_GRANTS = "knutepunkt.consent.grants";
+    /** Route changes of the routing register. */
+    public static final String ROUTING_REGISTER = "knutepunkt.routing.register";
+
+    /** Where a service parks an event it could not process, so that nothing is dropped. */
+    public static String deadLetters(String service) {
+        return "knutepunkt.deadletter." + service;
+    }
+
+    /** Partitions of message topics: the unit of parallelism per stage; keys keep one patient's events in order. */
+    public static final int MESSAGE_PARTITIONS = 6;
+
+    /** One partition for registers: all changes of a register are totally ordered. */
+    public static final int REGISTER_PARTITIONS = 1;
+
+    /**
+     * Settings for every topic. Audit history is kept forever ({@code retention.ms=-1}) and never compacted.
+     * {@code min.insync.replicas} comes from the deployment (2 with 3 brokers in production, 1 locally).
+     */
+    public static Map<String, String> configs(int minInsyncReplicas) {
+        return Map.of(
+                "cleanup.policy", "delete",
+                "retention.ms", "-1",
+                "retention.bytes", "-1",
+                "min.insync.replicas", Integer.toString(minInsyncReplicas),
+                "unclean.leader.election.enable", "false",
+                "message.timestamp.type", "CreateTime");
+    }
+
+    public record Spec(String name, int partitions) {
+    }
+
+    public static final List<String> SERVICES = List.of("ingest-service", "consent-service", "routing-service",
+            "delivery-service");
+
+    public static List<Spec> all() {
+        List<Spec> specs = new java.util.ArrayList<>(List.of(
+                new Spec(MESSAGES_RECEIVED, MESSAGE_PARTITIONS),
+                new Spec(CONSENT_DECISIONS, MESSAGE_PARTITIONS),
+                new Spec(ROUTING_DECISIONS, MESSAGE_PARTITIONS),
+                new Spec(DELIVERY_OUTCOMES, MESSAGE_PARTITIONS),
+                new Spec(CONSENT_GRANTS, REGISTER_PARTITIONS),
+                new Spec(ROUTING_REGISTER, REGISTER_PARTITIONS)));
+        SERVICES.forEach(s -> specs.add(new Spec(deadLetters(s), REGISTER_PARTITIONS)));
+        return List.copyOf(specs);
+    }
+
+    private Topics() {
+    }
+}

@@ -1,0 +1,49 @@
+package no.knutepunkt.model.kafka;
+
+import org.eclipse.microprofile.config.spi.ConfigSource;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Makes the topic names of {@link Topics} available to every service's configuration as
+ * {@code knutepunkt.topic.*}, so that channel settings refer to them instead of repeating them. Lowest ordinal:
+ * environment variables and properties files still win.
+ */
+public class TopicsConfigSource implements ConfigSource {
+
+    private static final Map<String, String> PROPERTIES = properties();
+
+    private static Map<String, String> properties() {
+        Map<String, String> p = new HashMap<>(Map.of(
+                "knutepunkt.topic.messages-received", Topics.MESSAGES_RECEIVED,
+                "knutepunkt.topic.consent-decisions", Topics.CONSENT_DECISIONS,
+                "knutepunkt.topic.routing-decisions", Topics.ROUTING_DECISIONS,
+                "knutepunkt.topic.delivery-outcomes", Topics.DELIVERY_OUTCOMES,
+                "knutepunkt.topic.consent-grants", Topics.CONSENT_GRANTS,
+                "knutepunkt.topic.routing-register", Topics.ROUTING_REGISTER));
+        Topics.SERVICES.forEach(s -> p.put("knutepunkt.topic.dead-letters." + s, Topics.deadLetters(s)));
+        return Map.copyOf(p);
+    }
+
+    @Override
+    public Set<String> getPropertyNames() {
+        return PROPERTIES.keySet();
+    }
+
+    @Override
+    public String getValue(String propertyName) {
+        return PROPERTIES.get(propertyName);
+    }
+
+    @Override
+    public String getName() {
+        return "knutepunkt-topics";
+    }
+
+    @Override
+    public int getOrdinal() {
+        return 50;
+    }
+}
