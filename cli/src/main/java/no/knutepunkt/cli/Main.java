@@ -1,0 +1,276 @@
+package no.knutepunkt.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import no.knutepunkt.model.identity.HelseIdClaims;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The Java half of {@code ./knutepunkt}. Settings come from environment variables that the script sets for the local
+ * run ({@code KNUTEPUNKT_*}); see the README.
+ */
+public final class Main {
+
+    static final Set<String> FINAL_STATES = Set.of("delivered", "journaled", "denied", "unroutable", "failed");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            usage();
+        }
+        List<String> rest = new ArrayList<>(Arrays.asList(args).subList(1, args.length));
+        int code = switch (args[0]) {
+            case "keys" -> {
+                System.out.println(DevKeys.publicKey(keysDir()));
+                yield 0;
+            }
+            case "token" -> token(rest);
+            case "topics" -> {
+                List<String> created = TopicSetup.create(env("KNUTEPUNKT_KAFKA", "127.0.0.1:9092"),
+                        Short.parseShort(option(rest, "--replicas", "1")),
+                        Integer.parseInt(option(rest, "--min-insync", "1")));
+                System.out.println(created.isEmpty() ? "topics: all present" : "topics created: " + created);
+                yield 0;
+            }
+            case "ready" -> ready(rest);
+            case "seed" -> seed();
+            case "send" -> send(rest);
+            default -> usage();
+        };
+        System.exit(code);
+    }
+
+    private static int usage() {
+        System.err.println("""
+                usage: knutepunkt-cli keys | topics [--replicas N --min-insync N] | ready URL... |
+                       token vendor [--vkp-id ID] [--scope S]... | token admin --orgnr N | token operator |
+                       seed | send FILE [--org ORGNR]""");
+        System.exit(64);
+        return 64;
+    }
+
+    static DevTokens tokens() {
+        return new DevTokens(DevKeys.privateKey(keysDir()), env("KNUTEPUNKT_ISSUER", DevTokens.DEFAULT_ISSUER),
+                env("KNUTEPUNKT_AUDIENCE", DevTokens.DEFAULT_AUDIENCE));
+    }
+
+    private static int token(List<String> args) {
+        if (args.isEmpty()) {
+            return usage();
+        }
+        DevTokens tokens = tokens();
+        String role = args.remove(0);
+        String token = switch (role) {
+            case "vendor" -> {
+                List<String> scopes = options(args, "--scope");
+                yield tokens.vendor(option(args, "--vkp-id", demoVkpId()),
+                        scopes.isEmpty() ? List.of(HelseIdClaims.vkpScope("bundle", "write")) : scopes);
+            }
+            case "admin" -> tokens.municipalityAdmin(option(args, "--orgnr", demoOrgnr()));
+            case "operator" -> tokens.operator();
+            default -> null;
+        };
+        if (token == null) {
+            return usage();
+        }
+        System.out.println(token);
+        return 0;
+    }
+
+    /** Waits until every URL answers 200 (the services' readiness), or gives up after the timeout. */
+    private static int ready(List<String> urls) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(Long.parseLong(env("KNUTEPUNKT_READY_TIMEOUT", "180")));
+        for (String url : urls) {
+            while (true) {
+                try {
+                    if (HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        break;
+                    }
+                } catch (IOException e) {
+                    // not listening yet
+                }
+                if (Instant.now().isAfter(deadline)) {
+                    System.err.println("not ready: " + url);
+                    return 1;
+                }
+                Thread.sleep(250);
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Seeds the demo: a route from the demo municipality to the EPJ stand-in, and a grant for the demo vendor
+     * system. Both are left alone when they are already there, so that seeding twice changes nothing.
+     */
+    private static int seed() throws IOException, InterruptedException {
+        DevTokens tokens = tokens();
+        String orgnr = demoOrgnr();
+        String routing = env("KNUTEPUNKT_ROUTING_URL", null) + "/routing/v1/routes/" + orgnr;
+        String operator = tokens.operator();
+        JsonNode route = JSON.createObjectNode().put("epjProduct", "generic-fhir").put("mode", "push")
+                .put("endpoint", env("KNUTEPUNKT_EPJ_URL", null));
+        HttpResponse<String> put = call("PUT", routing, operator, route.toString());
+        if (put.statusCode() / 100 != 2) {
+            System.err.println("route: HTTP " + put.statusCode() + " " + put.body());
+            return 1;
+        }
+        String consent = env("KNUTEPUNKT_CONSENT_URL", null) + "/consent/v1/municipalities/" + orgnr + "/grants";
+        String admin = tokens.municipalityAdmin(orgnr);
+        String vkpId = demoVkpId();
+        JsonNode grants = JSON.readTree(call("GET", consent, admin, null).body());
+        boolean present = false;
+        for (JsonNode grant : grants) {
+            present |= vkpId.equals(grant.path("vkpId").asText()) && "active".equals(grant.path("state").asText());
+        }
+        if (!present) {
+            JsonNode grant = JSON.createObjectNode().put("vkpId", vkpId).put("vendor", "Demoleverandor")
+                    .put("system", "Demosystem").put("legalBasis", "Demo: lokal kjøring av Knutepunkt")
+                    .set("scopes", JSON.createArrayNode().add(HelseIdClaims.vkpScope("bundle", "write")));
+            HttpResponse<String> created = call("POST", consent, admin, grant.toString());
+            if (created.statusCode() != 201) {
+                System.err.println("grant: HTTP " + created.statusCode() + " " + created.body());
+                return 1;
+            }
+        }
+        // the grant and route become visible once each service has projected its own event
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (!grantVisible(consent, admin, vkpId) || call("GET", routing, operator, null).statusCode() != 200) {
+            if (Instant.now().isAfter(deadline)) {
+                System.err.println("seeded grant or route did not become visible");
+                return 1;
+            }
+            Thread.sleep(100);
+        }
+        System.out.println("seeded: municipality " + orgnr + ", vendor system " + vkpId + ", route to "
+                + env("KNUTEPUNKT_EPJ_URL", null));
+        return 0;
+    }
+
+    private static boolean grantVisible(String url, String token, String vkpId) throws IOException,
+            InterruptedException {
+        for (JsonNode grant : JSON.readTree(call("GET", url, token, null).body())) {
+            if (vkpId.equals(grant.path("vkpId").asText()) && "active".equals(grant.path("state").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Acts as the demo vendor: posts the Bundle, prints the message id, follows the status to a final state.
+     * Exit 0 when delivered or journaled; 2 when rejected; 3 when denied, unroutable or failed; 4 on time-out.
+     */
+    private static int send(List<String> args) throws IOException, InterruptedException {
+        if (args.isEmpty()) {
+            return usage();
+        }
+        String orgnr = option(args, "--org", demoOrgnr());
+        String body = Files.readString(Path.of(args.get(0)));
+        String ingest = env("KNUTEPUNKT_INGEST_URL", null);
+        String token = tokens().vendor(demoVkpId(), List.of(HelseIdClaims.vkpScope("bundle", "write")));
+        HttpResponse<String> response = call("POST", ingest + "/epj/r4/" + orgnr + "/bundle", token, body);
+        if (response.statusCode() / 100 != 2) {
+            System.out.println("rejected: HTTP " + response.statusCode());
+            System.out.println(response.body());
+            return 2;
+        }
+        String messageId = response.headers().firstValue("X-Message-Id").orElseThrow();
+        String location = response.headers().firstValue("Location").orElseThrow();
+        System.out.println("message " + messageId + " accepted (HTTP " + response.statusCode() + ")");
+        Instant deadline = Instant.now().plusSeconds(Long.parseLong(env("KNUTEPUNKT_SEND_TIMEOUT", "60")));
+        String last = "";
+        while (Instant.now().isBefore(deadline)) {
+            HttpResponse<String> status = call("GET", URI.create(ingest).resolve(location).toString(), token, null);
+            if (status.statusCode() == 200) {
+                JsonNode view = JSON.readTree(status.body());
+                String state = view.path("state").asText();
+                if (!state.equals(last)) {
+                    System.out.println("  " + state);
+                    last = state;
+                }
+                if (FINAL_STATES.contains(state)) {
+                    System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(view));
+                    return state.equals("delivered") || state.equals("journaled") ? 0 : 3;
+                }
+            }
+            Thread.sleep(100);
+        }
+        System.out.println("no final state within the time-out; last state: " + last);
+        return 4;
+    }
+
+    static HttpResponse<String> call(String method, String url, String token, String body) throws IOException,
+            InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/fhir+json");
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String demoOrgnr() {
+        return env("KNUTEPUNKT_DEMO_ORGNR", "312229544");
+    }
+
+    static String demoVkpId() {
+        return env("KNUTEPUNKT_DEMO_VKP_ID", "Demoleverandor_Demosystem_" + demoOrgnr());
+    }
+
+    static Path keysDir() {
+        return Path.of(env("KNUTEPUNKT_KEYS", ".knutepunkt/local/keys"));
+    }
+
+    static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        if (value == null || value.isBlank()) {
+            if (fallback == null) {
+                throw new IllegalStateException(name + " is not set");
+            }
+            return fallback;
+        }
+        return value;
+    }
+
+    private static String option(List<String> args, String name, String fallback) {
+        int i = args.indexOf(name);
+        if (i < 0 || i + 1 >= args.size()) {
+            return fallback;
+        }
+        String value = args.get(i + 1);
+        args.remove(i + 1);
+        args.remove(i);
+        return value;
+    }
+
+    private static List<String> options(List<String> args, String name) {
+        List<String> values = new ArrayList<>();
+        for (String v = option(args, name, null); v != null; v = option(args, name, null)) {
+            values.add(v);
+        }
+        return values;
+    }
+
+}

@@ -1,0 +1,292 @@
+package no.knutepunkt.epj;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+
+/**
+ * Plays a municipality's EPJ: a FHIR R4 endpoint under {@code /fhir} that accepts transactions and single creates,
+ * creates conditionally on business identifiers (so a redelivery never makes a second record), lists what it holds,
+ * and can be told to fail, hang or slow down through {@code /control}. What it stores survives a restart when it is
+ * given a data file.
+ */
+public final class EpjStandin implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+    private final Path dataFile;
+    /** type → id → resource; identifier index: type|system|value → id. */
+    private final Map<String, Map<String, ObjectNode>> resources = new LinkedHashMap<>();
+    private final Map<String, String> byIdentifier = new LinkedHashMap<>();
+    private volatile Behaviour behaviour = Behaviour.OK;
+
+    /** How the stand-in answers: normally, with an error status, never, or after a delay. */
+    public record Behaviour(String mode, int status, long delayMs) {
+        static final Behaviour OK = new Behaviour("ok", 200, 0);
+    }
+
+    public EpjStandin(String host, int port, Path dataFile) throws IOException {
+        this.dataFile = dataFile;
+        if (dataFile != null && Files.exists(dataFile)) {
+            for (String line : Files.readAllLines(dataFile)) {
+                if (!line.isBlank()) {
+                    index((ObjectNode) JSON.readTree(line));
+                }
+            }
+        }
+        server = HttpServer.create(new InetSocketAddress(host, port), 64);
+        server.setExecutor(Executors.newFixedThreadPool(16));
+        server.createContext("/fhir", this::fhir);
+        server.createContext("/control", this::control);
+        server.createContext("/health", ex -> respond(ex, 200, JSON.createObjectNode().put("status", "UP")));
+        server.start();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public String baseUrl() {
+        return "http://" + server.getAddress().getHostString() + ":" + port() + "/fhir";
+    }
+
+    public void behave(Behaviour behaviour) {
+        this.behaviour = behaviour;
+    }
+
+    /** Resources of one type in the order they were first stored. */
+    public synchronized List<ObjectNode> list(String type) {
+        return new ArrayList<>(resources.getOrDefault(type, Map.of()).values());
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    }
+
+    private void fhir(HttpExchange ex) throws IOException {
+        try (ex) {
+            if (!applyBehaviour(ex)) {
+                return;
+            }
+            String[] path = ex.getRequestURI().getPath().replaceFirst("^/fhir/?", "").split("/");
+            String method = ex.getRequestMethod();
+            if ("POST".equals(method) && path[0].isEmpty()) {
+                JsonNode body = JSON.readTree(ex.getRequestBody());
+                if (!"transaction".equals(body.path("type").asText())) {
+                    respond(ex, 400, outcome("only transaction Bundles may be posted to the base"));
+                    return;
+                }
+                respond(ex, 200, transaction(body));
+            } else if ("POST".equals(method) && path.length == 1) {
+                ObjectNode resource = (ObjectNode) JSON.readTree(ex.getRequestBody());
+                Created created = create(path[0], resource, ex.getRequestHeaders().getFirst("If-None-Exist"));
+                ex.getResponseHeaders().add("Location", baseUrl() + "/" + path[0] + "/" + created.id());
+                respond(ex, created.isNew() ? 201 : 200, created.resource());
+            } else if ("GET".equals(method) && path.length == 1 && !path[0].isEmpty()) {
+                respond(ex, 200, search(path[0], query(ex).get("identifier")));
+            } else if ("GET".equals(method) && path.length == 2) {
+                ObjectNode found = read(path[0], path[1]);
+                respond(ex, found == null ? 404 : 200, found == null ? outcome("not found") : found);
+            } else {
+                respond(ex, 405, outcome("not supported: " + method + " " + ex.getRequestURI().getPath()));
+            }
+        } catch (IOException | RuntimeException e) {
+            respond(ex, 400, outcome("could not process: " + e.getClass().getSimpleName()));
+        }
+    }
+
+    /** Answers false when the behaviour has already answered (fail) or should never answer (hang). */
+    private boolean applyBehaviour(HttpExchange ex) throws IOException {
+        Behaviour b = behaviour;
+        switch (b.mode()) {
+            case "fail" -> {
+                respond(ex, b.status(), outcome("told to fail"));
+                return false;
+            }
+            case "hang" -> {
+                sleep(b.delayMs() > 0 ? b.delayMs() : 600_000);
+                return false;
+            }
+            case "slow" -> sleep(b.delayMs());
+            default -> {
+            }
+        }
+        return true;
+    }
+
+    private ObjectNode transaction(JsonNode bundle) throws IOException {
+        ObjectNode response = JSON.createObjectNode().put("resourceType", "Bundle").put("type", "transaction-response");
+        ArrayNode entries = response.putArray("entry");
+        List<Created> created = new ArrayList<>();
+        synchronized (this) {
+            for (JsonNode entry : bundle.path("entry")) {
+                JsonNode request = entry.path("request");
+                String type = entry.path("resource").path("resourceType").asText(request.path("url").asText());
+                created.add(create(type, (ObjectNode) entry.get("resource").deepCopy(),
+                        request.hasNonNull("ifNoneExist") ? request.get("ifNoneExist").asText() : null));
+            }
+        }
+        for (Created c : created) {
+            ObjectNode e = entries.addObject();
+            e.putObject("response").put("status", c.isNew() ? "201 Created" : "200 OK")
+                    .put("location", c.resource().get("resourceType").asText() + "/" + c.id() + "/_history/1");
+        }
+        return response;
+    }
+
+    private record Created(String id, ObjectNode resource, boolean isNew) {
+    }
+
+    private synchronized Created create(String type, ObjectNode resource, String ifNoneExist) throws IOException {
+        String key = ifNoneExist != null ? conditionKey(type, ifNoneExist) : identifierKey(type, resource);
+        if (key != null && byIdentifier.containsKey(key)) {
+            String id = byIdentifier.get(key);
+            return new Created(id, resources.get(type).get(id), false);
+        }
+        String id = UUID.randomUUID().toString();
+        resource.put("id", id);
+        resource.putObject("meta").put("versionId", "1").put("lastUpdated", Instant.now().toString());
+        index(resource);
+        if (dataFile != null) {
+            Files.writeString(dataFile, JSON.writeValueAsString(resource) + "\n", StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND, StandardOpenOption.SYNC);
+        }
+        return new Created(id, resource, true);
+    }
+
+    private void index(ObjectNode resource) {
+        String type = resource.get("resourceType").asText();
+        String id = resource.get("id").asText();
+        resources.computeIfAbsent(type, t -> new LinkedHashMap<>()).put(id, resource);
+        for (JsonNode identifier : identifiers(resource)) {
+            byIdentifier.put(type + "|" + identifier.path("system").asText() + "|" + identifier.path("value").asText(),
+                    id);
+        }
+    }
+
+    private static List<JsonNode> identifiers(JsonNode resource) {
+        JsonNode identifier = resource.path("identifier");
+        List<JsonNode> list = new ArrayList<>();
+        if (identifier.isArray()) {
+            identifier.forEach(list::add);
+        } else if (identifier.isObject()) {
+            list.add(identifier);
+        }
+        return list;
+    }
+
+    private static String identifierKey(String type, JsonNode resource) {
+        List<JsonNode> ids = identifiers(resource);
+        return ids.isEmpty() ? null
+                : type + "|" + ids.get(0).path("system").asText() + "|" + ids.get(0).path("value").asText();
+    }
+
+    private static String conditionKey(String type, String ifNoneExist) {
+        String condition = ifNoneExist.contains("?") ? ifNoneExist.substring(ifNoneExist.indexOf('?') + 1)
+                : ifNoneExist;
+        String token = URLDecoder.decode(condition.replaceFirst("^identifier=", ""), StandardCharsets.UTF_8);
+        return type + "|" + token;
+    }
+
+    private synchronized ObjectNode read(String type, String id) {
+        return resources.getOrDefault(type, Map.of()).get(id);
+    }
+
+    private synchronized ObjectNode search(String type, String identifier) {
+        ObjectNode bundle = JSON.createObjectNode().put("resourceType", "Bundle").put("type", "searchset");
+        ArrayNode entries = bundle.putArray("entry");
+        Map<String, ObjectNode> ofType = resources.getOrDefault(type, Map.of());
+        if (identifier != null) {
+            String id = byIdentifier.get(type + "|" + identifier);
+            if (id != null) {
+                entries.addObject().set("resource", ofType.get(id));
+            }
+        } else {
+            ofType.values().forEach(r -> entries.addObject().set("resource", r));
+        }
+        bundle.put("total", entries.size());
+        return bundle;
+    }
+
+    private void control(HttpExchange ex) throws IOException {
+        try (ex) {
+            if ("POST".equals(ex.getRequestMethod())) {
+                JsonNode body = JSON.readTree(ex.getRequestBody());
+                behave(new Behaviour(body.path("mode").asText("ok"), body.path("status").asInt(503),
+                        body.path("delayMs").asLong(0)));
+            }
+            Behaviour b = behaviour;
+            respond(ex, 200, JSON.createObjectNode().put("mode", b.mode()).put("status", b.status())
+                    .put("delayMs", b.delayMs()));
+        }
+    }
+
+    private static Map<String, String> query(HttpExchange ex) {
+        Map<String, String> params = new LinkedHashMap<>();
+        String raw = ex.getRequestURI().getRawQuery();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    params.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return params;
+    }
+
+    private static ObjectNode outcome(String text) {
+        ObjectNode oo = JSON.createObjectNode().put("resourceType", "OperationOutcome");
+        oo.putArray("issue").addObject().put("severity", "error").put("code", "processing").put("diagnostics", text);
+        return oo;
+    }
+
+    private static void respond(HttpExchange ex, int status, JsonNode body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        ex.getResponseHeaders().set("Content-Type", "application/fhir+json");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** {@code java no.knutepunkt.epj.EpjStandin PORT [DATA_FILE]}: runs until killed, on loopback. */
+    public static void main(String[] args) throws IOException {
+        int port = Integer.parseInt(args[0]);
+        Path data = args.length > 1 ? Path.of(args[1]) : null;
+        EpjStandin standin = new EpjStandin("127.0.0.1", port, data);
+        Runtime.getRuntime().addShutdownHook(new Thread(standin::close));
+        System.out.println("EPJ stand-in listening on " + standin.baseUrl());
+    }
+
+}

@@ -1,0 +1,52 @@
+package no.knutepunkt.ingest.repository;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import no.knutepunkt.ingest.MessageStatus;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+@ApplicationScoped
+public class MessageStatusRepository implements PanacheRepositoryBase<MessageStatus, String> {
+
+    /**
+     * One step of a message. Null fields leave what is stored alone, timestamps keep their first value, so applying
+     * the same event twice (redelivery, replay) changes nothing.
+     */
+    public record Step(String messageId, String orgnr, String senderVkpId, String kind, String column, Instant at,
+            String reasonCode, String reason, Integer attempts) {
+    }
+
+    private static final java.util.Set<String> STEP_COLUMNS = java.util.Set.of("received_at", "authorized_at",
+            "denied_at", "routed_at", "unroutable_at", "delivered_at", "failed_at", "journaled_at");
+
+    public Uni<Integer> record(Step step) {
+        if (!STEP_COLUMNS.contains(step.column())) {
+            throw new IllegalArgumentException("not a step: " + step.column());
+        }
+        String c = step.column();
+        String sql = "insert into message_status (message_id, orgnr, sender_vkp_id, kind, " + c
+                + ", reason_code, reason, attempts) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+                + " on conflict (message_id) do update set"
+                + " orgnr = coalesce(message_status.orgnr, excluded.orgnr),"
+                + " sender_vkp_id = coalesce(message_status.sender_vkp_id, excluded.sender_vkp_id),"
+                + " kind = coalesce(message_status.kind, excluded.kind),"
+                + " " + c + " = coalesce(message_status." + c + ", excluded." + c + "),"
+                + " reason_code = coalesce(excluded.reason_code, message_status.reason_code),"
+                + " reason = coalesce(excluded.reason, message_status.reason),"
+                + " attempts = greatest(message_status.attempts, excluded.attempts)";
+        return getSession().flatMap(session -> session.createNativeQuery(sql)
+                .setParameter(1, step.messageId())
+                .setParameter(2, step.orgnr())
+                .setParameter(3, step.senderVkpId())
+                .setParameter(4, step.kind())
+                .setParameter(5, OffsetDateTime.ofInstant(step.at(), ZoneOffset.UTC))
+                .setParameter(6, step.reasonCode())
+                .setParameter(7, step.reason())
+                .setParameter(8, step.attempts())
+                .executeUpdate());
+    }
+}

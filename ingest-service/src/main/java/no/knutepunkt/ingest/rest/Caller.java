@@ -1,0 +1,48 @@
+package no.knutepunkt.ingest.rest;
+
+import no.knutepunkt.ingest.fhir.Rejection;
+import no.knutepunkt.model.event.Sender;
+import no.knutepunkt.model.fhir.Outcomes;
+import no.knutepunkt.model.fhir.VkpCode;
+import no.knutepunkt.model.identity.HelseIdClaims;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** The verified token of a request, read the way VKP reads HelseID tokens. */
+record Caller(String vkpId, String clientId, String clientAmr, Set<String> scopes) {
+
+    static Caller of(JsonWebToken token) {
+        String scope = token.getClaim("scope");
+        return new Caller(token.getClaim(HelseIdClaims.VKP_ID), token.getClaim(HelseIdClaims.CLIENT_ID),
+                token.getClaim(HelseIdClaims.CLIENT_AMR),
+                scope == null ? Set.of() : Arrays.stream(scope.split(" ")).collect(Collectors.toUnmodifiableSet()));
+    }
+
+    boolean isOperator() {
+        return scopes.contains(HelseIdClaims.SCOPE_OPERATOR);
+    }
+
+    /** The sender of a write, or a 403 that says which requirement the token misses. */
+    Sender vendorAllowedTo(String resource, String access) {
+        if (!HelseIdClaims.PRIVATE_KEY_JWT.equals(clientAmr)) {
+            throw forbidden(VkpCode.FORBIDDEN, "helseid-client-amr",
+                    "the client must authenticate with private_key_jwt (claim client_amr)");
+        }
+        if (!HelseIdClaims.allows(scopes, resource, access)) {
+            throw forbidden(VkpCode.NO_ACCESS, "vkp-scope",
+                    "the token lacks scope " + HelseIdClaims.vkpScope(resource, access));
+        }
+        if (vkpId == null || vkpId.isBlank()) {
+            throw forbidden(VkpCode.NO_ACCESS, "vkp-id-claim", "the token has no " + HelseIdClaims.VKP_ID + " claim");
+        }
+        return new Sender(vkpId, clientId);
+    }
+
+    private static Rejection forbidden(VkpCode code, String rule, String text) {
+        return new Rejection(403, Outcomes.error(IssueType.FORBIDDEN, code, rule, text));
+    }
+}

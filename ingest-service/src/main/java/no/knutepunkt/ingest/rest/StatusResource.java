@@ -1,0 +1,78 @@
+package no.knutepunkt.ingest.rest;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import no.knutepunkt.ingest.MessageStatus;
+import no.knutepunkt.ingest.fhir.Rejection;
+import no.knutepunkt.ingest.repository.MessageStatusRepository;
+import no.knutepunkt.model.fhir.Outcomes;
+import no.knutepunkt.model.fhir.VkpCode;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+
+import java.time.Instant;
+
+/**
+ * JFT-style status of one message: the time of each step, the state, and why it stopped when it did. A vendor sees
+ * only its own messages; an operator sees all.
+ */
+// "$status" arrives percent-encoded from some clients, so it is compared after decoding
+@Path("/v1/{type}/{id}/{operation}")
+@Authenticated
+public class StatusResource {
+
+    private final MessageStatusRepository repository;
+    private final JsonWebToken token;
+
+    public StatusResource(MessageStatusRepository repository, JsonWebToken token) {
+        this.repository = repository;
+        this.token = token;
+    }
+
+    static String location(String type, String messageId) {
+        return "/v1/" + type + "/" + messageId + "/$status";
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Reason(String code, String text) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record StatusView(String id, String state, String orgnr, String sender, String kind, Instant registered,
+            Instant authorized, Instant denied, Instant routed, Instant unroutable, Instant delivered,
+            Instant failed, Instant journaled, Integer attempts, Reason reason) {
+
+        static StatusView of(MessageStatus s) {
+            return new StatusView(s.messageId, s.state(), s.orgnr, s.senderVkpId, s.kind, s.receivedAt,
+                    s.authorizedAt, s.deniedAt, s.routedAt, s.unroutableAt, s.deliveredAt, s.failedAt, s.journaledAt,
+                    s.attempts, s.reasonCode == null ? null : new Reason(s.reasonCode, s.reason));
+        }
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @WithSession
+    public Uni<StatusView> status(@PathParam("type") String type, @PathParam("id") String id,
+            @PathParam("operation") String operation) {
+        if (!"$status".equals(operation)) {
+            throw new jakarta.ws.rs.NotFoundException("unknown operation " + operation);
+        }
+        Caller caller = Caller.of(token);
+        return repository.findById(id).map(status -> {
+            // another vendor's message is answered exactly like an unknown one
+            if (status == null || !(caller.isOperator() || status.senderVkpId == null
+                    || status.senderVkpId.equals(caller.vkpId()))) {
+                throw new Rejection(404, Outcomes.error(IssueType.NOTFOUND, VkpCode.INVALID, "message-unknown",
+                        "no message " + id + " for this sender"));
+            }
+            return StatusView.of(status);
+        });
+    }
+}

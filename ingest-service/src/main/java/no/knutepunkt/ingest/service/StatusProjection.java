@@ -1,0 +1,64 @@
+package no.knutepunkt.ingest.service;
+
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import no.knutepunkt.ingest.repository.MessageStatusRepository;
+import no.knutepunkt.ingest.repository.MessageStatusRepository.Step;
+import no.knutepunkt.model.event.DeliveryFailed;
+import no.knutepunkt.model.event.EventData;
+import no.knutepunkt.model.event.EventEnvelope;
+import no.knutepunkt.model.event.MessageAuthorized;
+import no.knutepunkt.model.event.MessageDelivered;
+import no.knutepunkt.model.event.MessageDenied;
+import no.knutepunkt.model.event.MessageReceived;
+import no.knutepunkt.model.event.MessageRouted;
+import no.knutepunkt.model.event.MessageUnroutable;
+
+/** Turns each lifecycle event into one step of the message's status. */
+@ApplicationScoped
+public class StatusProjection {
+
+    private final MessageStatusRepository repository;
+
+    public StatusProjection(MessageStatusRepository repository) {
+        this.repository = repository;
+    }
+
+    @WithTransaction
+    public Uni<Void> apply(EventEnvelope envelope) {
+        Step step = stepOf(envelope.payload());
+        return step == null ? Uni.createFrom().voidItem() : repository.record(step).replaceWithVoid();
+    }
+
+    static Step stepOf(EventData data) {
+        if (data instanceof MessageReceived e) {
+            return new Step(e.messageId(), e.orgnr(), e.sender().vkpId(), e.kind().name(), "received_at",
+                    e.receivedAt(), null, null, null);
+        }
+        if (data instanceof MessageAuthorized e) {
+            return new Step(e.messageId(), e.orgnr(), e.sender().vkpId(), e.kind().name(), "authorized_at",
+                    e.decidedAt(), null, null, null);
+        }
+        if (data instanceof MessageDenied e) {
+            return new Step(e.messageId(), e.orgnr(), e.sender().vkpId(), null, "denied_at", e.decidedAt(),
+                    e.vkpCode(), e.reason(), null);
+        }
+        if (data instanceof MessageRouted e) {
+            return new Step(e.messageId(), e.orgnr(), null, null, "routed_at", e.routedAt(), null, null, null);
+        }
+        if (data instanceof MessageUnroutable e) {
+            return new Step(e.messageId(), e.orgnr(), null, null, "unroutable_at", e.routedAt(), "3",
+                    e.reason(), null);
+        }
+        if (data instanceof MessageDelivered e) {
+            return new Step(e.messageId(), e.orgnr(), null, null, "delivered_at", e.deliveredAt(), null, null,
+                    e.attempts());
+        }
+        if (data instanceof DeliveryFailed e) {
+            return new Step(e.messageId(), e.orgnr(), null, null, "failed_at", e.failedAt(), "3", e.lastError(),
+                    e.attempts());
+        }
+        return null;
+    }
+}

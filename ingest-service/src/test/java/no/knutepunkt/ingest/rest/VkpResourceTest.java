@@ -1,0 +1,180 @@
+package no.knutepunkt.ingest.rest;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import no.knutepunkt.cli.DevTokens;
+import no.knutepunkt.ingest.Examples;
+import no.knutepunkt.model.event.EventCodec;
+import no.knutepunkt.model.event.EventEnvelope;
+import no.knutepunkt.model.event.MessageReceived;
+import no.knutepunkt.model.kafka.Topics;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The VKP write surface against the real broker and database: accepted means durably in Kafka. */
+@QuarkusTest
+class VkpResourceTest {
+
+    static final String ORGNR = "312229544";
+    static final String VKP_ID = "Testleverandor_Dispenser_" + ORGNR;
+    static final String WRITE = "nhn:vkp/api/user/bundle.write";
+    static final String FNR = "14834540011";
+
+    final DevTokens tokens = DevTokens.fromEnvironment();
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    Response post(String token, String contentType, String body) {
+        return given().auth().oauth2(token).contentType(contentType).body(body)
+                .post("/epj/r4/" + ORGNR + "/bundle");
+    }
+
+    @Test
+    void acceptedMessageIsInKafkaKeyedByPseudonymBeforeTheAnswer() {
+        String token = tokens.vendor(VKP_ID, List.of(WRITE));
+        Response response = post(token, "application/fhir+json", Examples.fresh("01-medication-dispense-success.json"));
+        response.then().statusCode(202)
+                .header("Location", containsString("/$status"))
+                .body("resourceType", equalTo("OperationOutcome"));
+        String messageId = response.header("X-Message-Id");
+        assertNotNull(messageId);
+
+        ConsumerRecord<String, String> record = findReceived(messageId);
+        assertNotNull(record, "the received event is on the topic");
+        EventEnvelope envelope = EventCodec.decode(record.value());
+        MessageReceived received = (MessageReceived) envelope.payload();
+        assertEquals(ORGNR, received.orgnr());
+        assertEquals(VKP_ID, received.sender().vkpId());
+        assertEquals(messageId, envelope.correlationid());
+        assertEquals(received.patientKey(), record.key());
+        assertFalse(record.key().contains(FNR), "no national id in the Kafka key");
+        for (Header header : record.headers()) {
+            assertFalse(new String(header.value()).contains(FNR), "no national id in header " + header.key());
+        }
+
+        // the status is readable at once, by the sender only
+        given().auth().oauth2(token).get(response.header("Location"))
+                .then().statusCode(200).body("id", equalTo(messageId)).body("registered", notNullValue());
+        given().auth().oauth2(tokens.vendor("Annen_Leverandor_" + ORGNR, List.of(WRITE)))
+                .get(response.header("Location")).then().statusCode(404);
+    }
+
+    @Test
+    void jsonSentAsTextPlainIsAccepted() {
+        post(tokens.vendor(VKP_ID, List.of(WRITE)), "text/plain; charset=utf-8",
+                Examples.fresh("02-missed-dose-alarm.json")).then().statusCode(202);
+    }
+
+    @Test
+    void missingPatientIdentifierIsRejectedWithVkpCodeAndPath() {
+        post(tokens.vendor(VKP_ID, List.of(WRITE)), "application/fhir+json",
+                Examples.read("05-invalid-missing-patient-identifier.json"))
+                .then().statusCode(400)
+                .body("resourceType", equalTo("OperationOutcome"))
+                .body("issue[0].severity", equalTo("error"))
+                .body("issue[0].details.coding[0].code", equalTo("2.1"))
+                .body("issue[0].expression[0]", equalTo("Bundle.entry[0].resource.subject.identifier"));
+    }
+
+    @Test
+    void unknownResourceTypeIsRejectedAsInvalidFormat() {
+        post(tokens.vendor(VKP_ID, List.of(WRITE)), "application/fhir+json",
+                Examples.read("06-invalid-unknown-resource-type.json"))
+                .then().statusCode(400)
+                .body("issue[0].code", equalTo("structure"))
+                .body("issue[0].details.coding[0].code", equalTo("2.4"));
+    }
+
+    @Test
+    void wrongCheckDigitsAreRejected() {
+        String body = Examples.fresh("01-medication-dispense-success.json").replace(FNR, "14834540012");
+        post(tokens.vendor(VKP_ID, List.of(WRITE)), "application/fhir+json", body)
+                .then().statusCode(400).body("issue[0].details.coding[0].code", equalTo("2.1"));
+    }
+
+    @Test
+    void malformedJsonAndWrongMediaTypeAreRejected() {
+        String token = tokens.vendor(VKP_ID, List.of(WRITE));
+        post(token, "application/fhir+json", "{\"resourceType\":\"Bundle\",").then().statusCode(400)
+                .body("issue[0].details.coding[0].code", equalTo("2.4"));
+        post(token, "application/fhir+xml", "<Bundle/>").then().statusCode(415);
+        given().auth().oauth2(token).contentType("application/fhir+json")
+                .body(Examples.fresh("01-medication-dispense-success.json"))
+                .post("/epj/r4/12345/bundle").then().statusCode(400)
+                .body("issue[0].details.coding[0].code", equalTo("2.2"));
+    }
+
+    @Test
+    void tokensAreVerified() throws Exception {
+        String body = Examples.fresh("01-medication-dispense-success.json");
+        given().contentType("application/fhir+json").body(body).post("/epj/r4/" + ORGNR + "/bundle")
+                .then().statusCode(401).body("issue[0].details.coding[0].code", equalTo("1.5"));
+
+        Map<String, Object> claims = tokens.baseClaims("c", List.of(WRITE));
+        claims.put("nhn:vkp/client/claims/vkp-id", VKP_ID);
+        var otherKey = KeyPairGenerator.getInstance("RSA").generateKeyPair().getPrivate();
+        post(DevTokens.sign(claims, otherKey, "RS256"), "application/fhir+json", body).then().statusCode(401);
+
+        assertEquals(401, post(tokens.sign(with(claims, "iss", "https://evil.example")), "application/fhir+json", body)
+                .statusCode(), "wrong issuer");
+        assertEquals(401, post(tokens.sign(with(claims, "aud", "another-api")), "application/fhir+json", body)
+                .statusCode(), "wrong audience");
+        long past = Instant.now().minusSeconds(3600).getEpochSecond();
+        Map<String, Object> expired = with(with(claims, "exp", past), "iat", past - 300);
+        assertEquals(401, post(tokens.sign(with(expired, "nbf", past - 300)), "application/fhir+json", body)
+                .statusCode(), "expired");
+
+        post(tokens.vendor(VKP_ID, List.of("nhn:vkp/api/user/bundle.read")), "application/fhir+json", body)
+                .then().statusCode(403).body("issue[0].details.coding[0].code", equalTo("1.4"));
+        post(tokens.sign(with(claims, "client_amr", "client_secret_basic")), "application/fhir+json", body)
+                .then().statusCode(403);
+        post(tokens.vendor(VKP_ID, List.of("nhn:vkp/api/user/bundle.*")), "application/fhir+json", body)
+                .then().statusCode(202);
+    }
+
+    static Map<String, Object> with(Map<String, Object> claims, String name, Object value) {
+        Map<String, Object> copy = new java.util.LinkedHashMap<>(claims);
+        copy.put(name, value);
+        return copy;
+    }
+
+    ConsumerRecord<String, String> findReceived(String messageId) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                "bootstrap.servers", bootstrap, "group.id", "test-" + UUID.randomUUID(),
+                "auto.offset.reset", "earliest"), new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(Topics.MESSAGES_RECEIVED));
+            Instant deadline = Instant.now().plusSeconds(20);
+            while (Instant.now().isBefore(deadline)) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (messageId.equals(EventCodec.decode(r.value()).correlationid())) {
+                        return r;
+                    }
+                }
+            }
+            return null;
+        }
+    }
+}
