@@ -1,6 +1,7 @@
 package no.knutepunkt.model.identity;
 
 import java.util.Collection;
+import java.util.Set;
 
 /** HelseID claim names and the scopes Knutepunkt checks; VKP's names are kept so that tokens work unchanged. */
 public final class HelseIdClaims {
@@ -22,6 +23,12 @@ public final class HelseIdClaims {
     private static final String VKP_SCOPE_PREFIX = "nhn:vkp/api/user/";
 
     private HelseIdClaims() {
+    }
+
+    /** The scopes of a token's space-separated {@code scope} claim. */
+    public static Set<String> scopes(String scopeClaim) {
+        return scopeClaim == null || scopeClaim.isBlank() ? Set.of()
+                : Set.of(scopeClaim.trim().split("\\s+"));
     }
 
     /** The VKP scope for one resource and access, e.g. {@code nhn:vkp/api/user/bundle.write}. */

@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import no.knutepunkt.model.event.MessageKind;
 import no.knutepunkt.model.fhir.Fhir;
 import no.knutepunkt.model.fhir.Outcomes;
+import no.knutepunkt.model.rest.Rejection;
 import no.knutepunkt.model.fhir.VkpCode;
 import no.knutepunkt.model.identity.NationalId;
 import org.hl7.fhir.r4.model.Bundle;

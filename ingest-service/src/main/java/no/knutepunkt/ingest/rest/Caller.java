@@ -1,6 +1,6 @@
 package no.knutepunkt.ingest.rest;
 
-import no.knutepunkt.ingest.fhir.Rejection;
+import no.knutepunkt.model.rest.Rejection;
 import no.knutepunkt.model.event.Sender;
 import no.knutepunkt.model.fhir.Outcomes;
 import no.knutepunkt.model.fhir.VkpCode;
@@ -8,18 +8,14 @@ import no.knutepunkt.model.identity.HelseIdClaims;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
-import java.util.Arrays;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /** The verified token of a request, read the way VKP reads HelseID tokens. */
 record Caller(String vkpId, String clientId, String clientAmr, Set<String> scopes) {
 
     static Caller of(JsonWebToken token) {
-        String scope = token.getClaim("scope");
         return new Caller(token.getClaim(HelseIdClaims.VKP_ID), token.getClaim(HelseIdClaims.CLIENT_ID),
-                token.getClaim(HelseIdClaims.CLIENT_AMR),
-                scope == null ? Set.of() : Arrays.stream(scope.split(" ")).collect(Collectors.toUnmodifiableSet()));
+                token.getClaim(HelseIdClaims.CLIENT_AMR), HelseIdClaims.scopes(token.getClaim("scope")));
     }
 
     boolean isOperator() {

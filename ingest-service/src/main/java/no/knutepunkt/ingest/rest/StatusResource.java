@@ -10,7 +10,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import no.knutepunkt.ingest.MessageStatus;
-import no.knutepunkt.ingest.fhir.Rejection;
+import no.knutepunkt.model.rest.Rejection;
 import no.knutepunkt.ingest.repository.MessageStatusRepository;
 import no.knutepunkt.model.fhir.Outcomes;
 import no.knutepunkt.model.fhir.VkpCode;

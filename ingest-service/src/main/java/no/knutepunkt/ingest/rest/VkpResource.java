@@ -10,7 +10,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import no.knutepunkt.ingest.fhir.Rejection;
+import no.knutepunkt.model.rest.OutcomeMappers;
+import no.knutepunkt.model.rest.Rejection;
 import no.knutepunkt.ingest.service.IngestService;
 import no.knutepunkt.model.fhir.Outcomes;
 import no.knutepunkt.model.fhir.VkpCode;
@@ -33,7 +34,7 @@ import java.util.Set;
 @Authenticated
 public class VkpResource {
 
-    static final String FHIR_JSON = "application/fhir+json";
+    static final String FHIR_JSON = OutcomeMappers.FHIR_JSON;
     /** Real VKP clients send JSON as text/plain (.NET's StringContent default). */
     private static final Set<String> JSON_TYPES = Set.of(FHIR_JSON, MediaType.APPLICATION_JSON,
             MediaType.TEXT_PLAIN);

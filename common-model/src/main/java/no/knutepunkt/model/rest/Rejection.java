@@ -1,4 +1,4 @@
-package no.knutepunkt.ingest.fhir;
+package no.knutepunkt.model.rest;
 
 import org.hl7.fhir.r4.model.OperationOutcome;
 

@@ -1,18 +1,22 @@
-package no.knutepunkt.ingest.rest;
+package no.knutepunkt.model.rest;
 
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.core.Response;
-import no.knutepunkt.ingest.fhir.Rejection;
 import no.knutepunkt.model.fhir.Outcomes;
 import no.knutepunkt.model.fhir.VkpCode;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Every refusal is an OperationOutcome with a VKP code, including those of the security layer. */
+/**
+ * Every refusal is an OperationOutcome with a VKP code, including those of the security layer and the framework.
+ * Quarkus finds these mappers because common-model carries a beans.xml.
+ */
 public class OutcomeMappers {
+
+    public static final String FHIR_JSON = "application/fhir+json";
 
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(OutcomeMappers.class);
 
@@ -49,6 +53,6 @@ public class OutcomeMappers {
     }
 
     static Response outcome(int status, OperationOutcome outcome) {
-        return Response.status(status).type(VkpResource.FHIR_JSON).entity(Outcomes.toJson(outcome)).build();
+        return Response.status(status).type(FHIR_JSON).entity(Outcomes.toJson(outcome)).build();
     }
 }
