@@ -1,0 +1,49 @@
+package no.knutepunkt.routing.messaging;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import no.knutepunkt.model.event.EventCodec;
+import no.knutepunkt.model.event.EventEnvelope;
+import no.knutepunkt.model.event.MessageAuthorized;
+import no.knutepunkt.model.event.RouteRegistered;
+import no.knutepunkt.routing.repository.RouteRepository;
+import no.knutepunkt.routing.service.RouteService;
+import no.knutepunkt.routing.service.Router;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+import java.time.Duration;
+
+/** Follows the register into the routes projection, and routes every authorized message. Denials end here. */
+@ApplicationScoped
+public class RoutingListener {
+
+    static final String SOURCE = "knutepunkt/routing-service";
+
+    private final RouteService service;
+    private final RouteRepository routes;
+    private final RoutingPublisher publisher;
+
+    public RoutingListener(RouteService service, RouteRepository routes, RoutingPublisher publisher) {
+        this.service = service;
+        this.routes = routes;
+        this.publisher = publisher;
+    }
+
+    @Incoming("register")
+    public Uni<Void> onRouteChange(String event) {
+        return service.apply((RouteRegistered) EventCodec.decode(event).payload());
+    }
+
+    @Incoming("decisions")
+    public Uni<Void> onDecision(String event) {
+        EventEnvelope envelope = EventCodec.decode(event);
+        if (!(envelope.payload() instanceof MessageAuthorized message)) {
+            return Uni.createFrom().voidItem();
+        }
+        return Panache.withSession(() -> routes.findById(message.orgnr()))
+                .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(2)).atMost(8)
+                .map(route -> Router.route(message, route))
+                .chain(decision -> publisher.routed(EventEnvelope.causedBy(envelope, SOURCE, decision)));
+    }
+}

@@ -1,0 +1,94 @@
+package no.knutepunkt.routing.service;
+
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import no.knutepunkt.model.event.Destination;
+import no.knutepunkt.model.event.EventEnvelope;
+import no.knutepunkt.model.event.RouteRegistered;
+import no.knutepunkt.model.fhir.Outcomes;
+import no.knutepunkt.model.fhir.VkpCode;
+import no.knutepunkt.model.rest.Rejection;
+import no.knutepunkt.routing.Route;
+import no.knutepunkt.routing.messaging.RoutingPublisher;
+import no.knutepunkt.routing.repository.RouteRepository;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+
+import java.net.URI;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Set;
+
+/** Changes to the routing register are events first; the projection follows from the topic. */
+@ApplicationScoped
+public class RouteService {
+
+    static final String SOURCE = "knutepunkt/routing-service";
+    static final Set<String> PRODUCTS = Set.of("cosdoc", "gerica", "profil", "helseplattformen", "generic-fhir");
+    static final Set<String> MODES = Set.of("push", "pull", "both");
+
+    private final RouteRepository routes;
+    private final RoutingPublisher publisher;
+
+    public RouteService(RouteRepository routes, RoutingPublisher publisher) {
+        this.routes = routes;
+        this.publisher = publisher;
+    }
+
+    /** Registers the route, or returns null when it is already exactly so (setting it twice changes nothing). */
+    @WithSession
+    public Uni<RouteRegistered> register(String orgnr, Destination wanted, String changedBy) {
+        validate(wanted);
+        return routes.findById(orgnr).chain(current -> {
+            if (current != null && current.destination().equals(wanted)) {
+                return Uni.createFrom().nullItem();
+            }
+            RouteRegistered registered = new RouteRegistered(orgnr, current == null ? 1 : current.version + 1,
+                    wanted, changedBy, Instant.now().truncatedTo(ChronoUnit.MICROS));
+            return publisher.routeChanged(EventEnvelope.create(SOURCE, orgnr, null, null, registered))
+                    .replaceWith(registered);
+        });
+    }
+
+    @WithTransaction
+    public Uni<Void> apply(RouteRegistered event) {
+        return routes.findById(event.orgnr()).chain(existing -> {
+            if (existing != null && existing.version >= event.version()) {
+                return Uni.createFrom().voidItem();
+            }
+            Route r = existing != null ? existing : new Route();
+            r.orgnr = event.orgnr();
+            r.version = event.version();
+            r.epjProduct = event.destination().epjProduct();
+            r.mode = event.destination().mode();
+            r.endpoint = event.destination().endpoint();
+            r.credentialsRef = event.destination().credentialsRef();
+            r.registeredBy = event.registeredBy();
+            r.registeredAt = event.registeredAt();
+            return routes.persist(r).replaceWithVoid();
+        });
+    }
+
+    private static void validate(Destination d) {
+        if (d == null || !PRODUCTS.contains(d.epjProduct()) || !MODES.contains(d.mode())) {
+            throw invalid("route-request", "epjProduct must be one of " + PRODUCTS + " and mode one of " + MODES);
+        }
+        if (!"pull".equals(d.mode())) {
+            URI uri;
+            try {
+                uri = URI.create(d.endpoint());
+            } catch (RuntimeException e) {
+                throw invalid("route-endpoint", "endpoint must be an http(s) URL");
+            }
+            if (d.endpoint() == null || uri.getHost() == null
+                    || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
+                throw invalid("route-endpoint", "endpoint must be an http(s) URL");
+            }
+        }
+    }
+
+    private static Rejection invalid(String rule, String text) {
+        return new Rejection(400, Outcomes.error(IssueType.INVALID, VkpCode.INVALID, rule, text));
+    }
+}

@@ -1,0 +1,83 @@
+package no.knutepunkt.routing.rest;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import no.knutepunkt.cli.DevTokens;
+import no.knutepunkt.cli.TopicProbe;
+import no.knutepunkt.model.event.EventCodec;
+import no.knutepunkt.model.event.EventEnvelope;
+import no.knutepunkt.model.event.MessageAuthorized;
+import no.knutepunkt.model.event.MessageKind;
+import no.knutepunkt.model.event.MessageRouted;
+import no.knutepunkt.model.event.MessageUnroutable;
+import no.knutepunkt.model.event.Sender;
+import no.knutepunkt.model.kafka.Topics;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/** The routing register and routing decisions, against the real broker and database. */
+@QuarkusTest
+class RouteResourceTest {
+
+    static final String ROUTED = "312229544";
+    static final String WITHOUT_ROUTE = "974760673";
+    final DevTokens tokens = DevTokens.fromEnvironment();
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Test
+    void operatorsSetRoutesOnceAndMessagesFollowThem() {
+        Map<String, String> route = Map.of("epjProduct", "generic-fhir", "mode", "push",
+                "endpoint", "http://127.0.0.1:9/fhir");
+        given().auth().oauth2(tokens.municipalityAdmin(ROUTED)).contentType(ContentType.JSON).body(route)
+                .put("/routing/v1/routes/" + ROUTED).then().statusCode(403);
+        given().auth().oauth2(tokens.operator()).contentType(ContentType.JSON)
+                .body(Map.of("epjProduct", "generic-fhir", "mode", "push", "endpoint", "ftp://x"))
+                .put("/routing/v1/routes/" + ROUTED).then().statusCode(400);
+        given().auth().oauth2(tokens.operator()).contentType(ContentType.JSON).body(route)
+                .put("/routing/v1/routes/" + ROUTED).then().statusCode(202);
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().auth().oauth2(tokens.operator())
+                .get("/routing/v1/routes/" + ROUTED).then().statusCode(200));
+        given().auth().oauth2(tokens.operator()).contentType(ContentType.JSON).body(route)
+                .put("/routing/v1/routes/" + ROUTED).then().statusCode(200);
+
+        MessageRouted routed = assertInstanceOf(MessageRouted.class, routeOf(authorize(ROUTED)));
+        assertEquals("http://127.0.0.1:9/fhir", routed.destination().endpoint());
+        assertEquals("municipality-route", routed.rule());
+        assertEquals("{\"resourceType\":\"Bundle\"}", routed.payload());
+
+        MessageUnroutable unroutable = assertInstanceOf(MessageUnroutable.class, routeOf(authorize(WITHOUT_ROUTE)));
+        assertEquals("no route registered for municipality " + WITHOUT_ROUTE, unroutable.reason());
+    }
+
+    EventEnvelope authorize(String orgnr) {
+        String id = UUID.randomUUID().toString();
+        MessageAuthorized authorized = new MessageAuthorized(id, orgnr, new Sender("V_S_" + orgnr, "c"),
+                MessageKind.ALARM, "grant-active", "g", 1, "{\"resourceType\":\"Bundle\"}", Instant.now());
+        EventEnvelope envelope = EventEnvelope.create("test", "fedcba9876543210fedcba9876543210", id, null, authorized);
+        new TopicProbe(bootstrap).publish(Topics.CONSENT_DECISIONS, envelope);
+        return envelope;
+    }
+
+    Object routeOf(EventEnvelope decision) {
+        ConsumerRecord<String, String> record = new TopicProbe(bootstrap).await(Topics.ROUTING_DECISIONS,
+                e -> decision.correlationid().equals(e.correlationid()), Duration.ofSeconds(20));
+        assertNotNull(record);
+        assertEquals(decision.subject(), record.key());
+        return EventCodec.decode(record.value()).payload();
+    }
+}
