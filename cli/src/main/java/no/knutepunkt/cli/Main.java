@@ -188,7 +188,8 @@ public final class Main {
         String body = Files.readString(Path.of(args.get(0)));
         String ingest = env("KNUTEPUNKT_INGEST_URL", null);
         String token = tokens().vendor(demoVkpId(), List.of(HelseIdClaims.vkpScope("bundle", "write")));
-        HttpResponse<String> response = call("POST", ingest + "/epj/r4/" + orgnr + "/bundle", token, body);
+        HttpResponse<String> response = call("POST", ingest + "/epj/r4/" + orgnr + "/bundle", token, body,
+                "application/fhir+json");
         if (response.statusCode() / 100 != 2) {
             System.out.println("rejected: HTTP " + response.statusCode());
             System.out.println(response.body());
@@ -221,12 +222,17 @@ public final class Main {
 
     static HttpResponse<String> call(String method, String url, String token, String body) throws IOException,
             InterruptedException {
+        return call(method, url, token, body, "application/json");
+    }
+
+    static HttpResponse<String> call(String method, String url, String token, String body, String contentType)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + token)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
-            request.header("Content-Type", "application/fhir+json");
+            request.header("Content-Type", contentType);
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -1,0 +1,90 @@
+package no.knutepunkt.system;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A hub of our own, run exactly as a user runs it: through {@code ./knutepunkt}, in its own home and ports. */
+final class Hub {
+
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    static final int BASE = Integer.parseInt(System.getProperty("knutepunkt.system.port-base", "38000"));
+    static final Path HOME = ROOT.resolve("system-tests/target/hub");
+    static final String INGEST = "http://127.0.0.1:" + (BASE + 81);
+    static final String EPJ = "http://127.0.0.1:" + (BASE + 90);
+    static final String KAFKA = "127.0.0.1:" + (BASE + 92);
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    record Result(int exit, String output) {
+    }
+
+    private Hub() {
+    }
+
+    static Map<String, String> environment() {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.keySet().removeIf(k -> k.startsWith("KNUTEPUNKT_"));
+        env.put("KNUTEPUNKT_HOME", HOME.toString());
+        env.put("KNUTEPUNKT_PORT_BASE", Integer.toString(BASE));
+        // the reactor running these tests has just built every module
+        env.put("KNUTEPUNKT_BUILD", "skip");
+        env.put("KNUTEPUNKT_SEND_TIMEOUT", "90");
+        return env;
+    }
+
+    /** Runs {@code ./knutepunkt ARGS} from the repository root. */
+    static Result run(String... args) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder();
+        pb.command().add(ROOT.resolve("knutepunkt").toString());
+        pb.command().addAll(List.of(args));
+        pb.directory(ROOT.toFile()).redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().putAll(environment());
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+        }
+        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    static String token(String... args) throws IOException, InterruptedException {
+        String[] all = new String[args.length + 1];
+        all[0] = "token";
+        System.arraycopy(args, 0, all, 1, args.length);
+        Result r = run(all);
+        if (r.exit() != 0) {
+            throw new IllegalStateException(r.output());
+        }
+        return r.output().trim();
+    }
+
+    static HttpResponse<String> http(String method, String url, String token, String body) throws IOException,
+            InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (body != null) {
+            b.header("Content-Type", "application/fhir+json");
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String read(Path p) throws IOException {
+        return Files.readString(p);
+    }
+}

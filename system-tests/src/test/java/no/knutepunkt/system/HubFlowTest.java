@@ -1,0 +1,229 @@
+package no.knutepunkt.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import no.knutepunkt.cli.TopicProbe;
+import no.knutepunkt.model.kafka.Topics;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One hub, started with {@code ./knutepunkt up} as a newcomer would, driven through its public surfaces, and
+ * stopped with {@code ./knutepunkt down}. Each step is a promise of the foundation issue.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HubFlowTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String ORGNR = "312229544";
+    /** National ids and names in the fixtures: none may reach a log line, a Kafka key or a header. */
+    static final List<String> PERSONAL_DATA = List.of("14834540011", "02913846098", "21867844195",
+            "Syntetisk Testperson", "Syntetisk Sykepleier", "Syntetisk Nattevakt", "Syntetisk Operatør");
+
+    static Path fixture(String name) {
+        Path shared = Hub.ROOT.resolve("../shared/fixtures/vkp").resolve(name).normalize();
+        return Files.exists(shared) ? shared : Hub.ROOT.resolve("examples").resolve(name);
+    }
+
+    @BeforeAll
+    static void up() throws Exception {
+        Hub.run("down");
+        Hub.Result up = Hub.run("up");
+        assertEquals(0, up.exit(), up.output());
+        assertTrue(up.output().contains("seeded"), up.output());
+        // running it twice is harmless
+        Hub.Result again = Hub.run("up");
+        assertEquals(0, again.exit(), again.output());
+    }
+
+    @Test
+    @Order(1)
+    void theExampleDispenseEndsDeliveredAndTheEpjHoldsIt() throws Exception {
+        Hub.Result sent = Hub.run("send", fixture("01-medication-dispense-success.json").toString());
+        assertEquals(0, sent.exit(), sent.output());
+        assertTrue(sent.output().contains("\"state\" : \"delivered\""), sent.output());
+        JsonNode found = JSON.readTree(Hub.http("GET", Hub.EPJ
+                + "/fhir/MedicationDispense?identifier=urn:ietf:rfc:3986%7Curn:uuid:69032b11-d99a-4102-a5cb-5f3272afd4f3",
+                null, null).body());
+        assertEquals(1, found.path("total").asInt(), found.toString());
+    }
+
+    @Test
+    @Order(2)
+    void invalidFixturesGetAnOperationOutcomeAndNeverReachTheEpj() throws Exception {
+        int before = count("MedicationDispense");
+        for (String name : List.of("05-invalid-missing-patient-identifier.json", "06-invalid-unknown-resource-type.json")) {
+            Hub.Result sent = Hub.run("send", fixture(name).toString());
+            assertEquals(2, sent.exit(), sent.output());
+            assertTrue(sent.output().contains("rejected: HTTP 400"), sent.output());
+            assertTrue(sent.output().contains("\"resourceType\":\"OperationOutcome\""), sent.output());
+        }
+        Thread.sleep(1000);
+        assertEquals(before, count("MedicationDispense"));
+        assertEquals(0, JSON.readTree(Hub.http("GET", Hub.EPJ + "/fhir/MedicationDispense?identifier="
+                + "urn:ietf:rfc:3986%7Curn:uuid:b7d74ee6-ca5d-49cb-8d2b-ded40bcd2226", null, null).body())
+                .path("total").asInt());
+        List<ConsumerRecord<String, String>> received = new TopicProbe(Hub.KAFKA)
+                .readAll(List.of(Topics.MESSAGES_RECEIVED), Duration.ofSeconds(2));
+        assertTrue(received.stream().noneMatch(r -> r.value().contains("2bd9a453-17d0-4773-a9df-e10a26529969")
+                || r.value().contains("70049e0d-c238-462b-8d4d-c076ef484614")), "rejected bundles are not in the log");
+    }
+
+    @Test
+    @Order(3)
+    void aVendorWithoutGrantIsDeniedAndTheStatusSaysWhy() throws Exception {
+        String token = Hub.token("vendor", "--vkp-id", "Ukjent_System_" + ORGNR);
+        HttpResponse<String> posted = Hub.http("POST", Hub.INGEST + "/epj/r4/" + ORGNR + "/bundle", token,
+                fresh("02-missed-dose-alarm.json"));
+        assertEquals(202, posted.statusCode(), posted.body());
+        String location = java.net.URI.create(Hub.INGEST).resolve(posted.headers().firstValue("Location").orElseThrow()).toString();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            JsonNode status = JSON.readTree(Hub.http("GET", location, token, null).body());
+            assertEquals("denied", status.path("state").asText(), status.toString());
+            assertEquals("1.2", status.path("reason").path("code").asText());
+            assertTrue(status.path("reason").path("text").asText().contains("no grant"));
+        });
+    }
+
+    @Test
+    @Order(4)
+    void killingDeliveryWhileMessagesAreInFlightLosesNone() throws Exception {
+        String token = Hub.token("vendor");
+        Hub.http("POST", Hub.EPJ + "/control", null, "{\"mode\":\"slow\",\"delayMs\":300}");
+        List<String> identifiers = new ArrayList<>();
+        List<String> locations = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String id = "urn:uuid:" + UUID.randomUUID();
+            identifiers.add(id);
+            String body = Files.readString(fixture("01-medication-dispense-success.json"))
+                    .replace("urn:uuid:69032b11-d99a-4102-a5cb-5f3272afd4f3", id)
+                    .replace("urn:uuid:52fec24a-1fe6-429c-ac39-4a36091b91c2", "urn:uuid:" + UUID.randomUUID());
+            HttpResponse<String> posted = Hub.http("POST", Hub.INGEST + "/epj/r4/" + ORGNR + "/bundle", token, body);
+            assertEquals(202, posted.statusCode(), posted.body());
+            locations.add(java.net.URI.create(Hub.INGEST).resolve(posted.headers().firstValue("Location").orElseThrow()).toString());
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> countOf(identifiers) >= 1);
+        Hub.Result killed = Hub.run("kill", "delivery-service");
+        assertEquals(0, killed.exit(), killed.output());
+        assertTrue(countOf(identifiers) < identifiers.size(), "the kill came while messages were in flight");
+        Hub.http("POST", Hub.EPJ + "/control", null, "{\"mode\":\"ok\"}");
+        Hub.Result started = Hub.run("start", "delivery-service");
+        assertEquals(0, started.exit(), started.output());
+
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            for (String location : locations) {
+                assertEquals("delivered", JSON.readTree(Hub.http("GET", location, token, null).body())
+                        .path("state").asText(), location);
+            }
+        });
+        for (String id : identifiers) {
+            assertEquals(1, JSON.readTree(Hub.http("GET", Hub.EPJ + "/fhir/MedicationDispense?identifier="
+                    + "urn:ietf:rfc:3986%7C" + id, null, null).body()).path("total").asInt(), id);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void noNationalIdOrNameInLogsKafkaKeysOrHeaders() throws Exception {
+        List<Path> logs;
+        try (Stream<Path> files = Files.list(Hub.HOME.resolve("logs"))) {
+            logs = files.toList();
+        }
+        assertFalse(logs.isEmpty());
+        for (Path log : logs) {
+            String text = Files.readString(log, StandardCharsets.ISO_8859_1);
+            String utf8 = Files.readString(log, StandardCharsets.UTF_8);
+            for (String pd : PERSONAL_DATA) {
+                assertFalse(text.contains(pd) || utf8.contains(pd), pd + " in " + log);
+            }
+        }
+        List<String> topics = Topics.all().stream().map(Topics.Spec::name).toList();
+        List<ConsumerRecord<String, String>> records = new TopicProbe(Hub.KAFKA).readAll(topics, Duration.ofSeconds(3));
+        assertTrue(records.size() > 20, "the log holds the run's events");
+        for (ConsumerRecord<String, String> r : records) {
+            for (String pd : PERSONAL_DATA) {
+                assertFalse(r.key() != null && r.key().contains(pd), "key of " + r.topic());
+                for (Header h : r.headers()) {
+                    assertFalse(new String(h.value(), StandardCharsets.UTF_8).contains(pd), "header " + h.key());
+                }
+            }
+        }
+    }
+
+    @AfterAll
+    static void downLeavesNothingBehind() throws Exception {
+        Set<Long> pids;
+        try (Stream<Path> files = Files.list(Hub.HOME.resolve("run"))) {
+            pids = files.map(HubFlowTest::pid).collect(Collectors.toSet());
+        }
+        Hub.Result down = Hub.run("down");
+        assertEquals(0, down.exit(), down.output());
+        for (long pid : pids) {
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "process " + pid);
+        }
+        for (int offset : new int[] {32, 81, 82, 83, 84, 90, 92, 93}) {
+            int port = Hub.BASE + offset;
+            assertFalse(listening(port), "something still listens on " + port);
+        }
+    }
+
+    static long pid(Path file) {
+        try {
+            return Long.parseLong(Files.readString(file).trim());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static boolean listening(int port) {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static int count(String type) throws Exception {
+        return JSON.readTree(Hub.http("GET", Hub.EPJ + "/fhir/" + type, null, null).body()).path("total").asInt();
+    }
+
+    static int countOf(List<String> identifiers) throws Exception {
+        Set<String> wanted = Set.copyOf(identifiers);
+        int n = 0;
+        for (JsonNode e : JSON.readTree(Hub.http("GET", Hub.EPJ + "/fhir/MedicationDispense", null, null).body())
+                .path("entry")) {
+            n += wanted.contains(e.path("resource").path("identifier").path(0).path("value").asText()) ? 1 : 0;
+        }
+        return n;
+    }
+
+    static String fresh(String name) throws IOException {
+        return Files.readString(fixture(name)).replaceAll("\"value\": \"urn:uuid:[0-9a-f-]+\"",
+                "\"value\": \"urn:uuid:" + UUID.randomUUID() + "\"");
+    }
+}
