@@ -1,5 +1,6 @@
 package no.knutepunkt.delivery.service;
 
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import no.knutepunkt.delivery.config.DeliveryConfig;
 import no.knutepunkt.delivery.fhir.TransactionBuilder;
@@ -24,6 +25,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * jitter. Answers the outcome as an event: delivered, or failed with the attempt count and the last error.
  */
 @ApplicationScoped
+@Startup
 public class EpjDelivery {
 
     private static final Logger LOG = Logger.getLogger(EpjDelivery.class);
@@ -34,6 +36,8 @@ public class EpjDelivery {
     public EpjDelivery(DeliveryConfig config) {
         this.config = config;
         this.http = HttpClient.newBuilder().connectTimeout(config.requestTimeout()).build();
+        // HAPI builds its model on first use (seconds): do it at start-up, not with the first message
+        TransactionBuilder.transaction("warm-up", "{\"resourceType\":\"Bundle\",\"type\":\"collection\"}");
     }
 
     public EventData deliver(MessageRouted message) throws InterruptedException {

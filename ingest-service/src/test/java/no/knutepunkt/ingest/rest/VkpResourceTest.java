@@ -3,35 +3,31 @@ package no.knutepunkt.ingest.rest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import no.knutepunkt.cli.DevTokens;
+import no.knutepunkt.cli.TopicProbe;
 import no.knutepunkt.ingest.Examples;
 import no.knutepunkt.model.event.EventCodec;
 import no.knutepunkt.model.event.EventEnvelope;
 import no.knutepunkt.model.event.MessageReceived;
 import no.knutepunkt.model.kafka.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The VKP write surface against the real broker and database: accepted means durably in Kafka. */
 @QuarkusTest
@@ -162,19 +158,7 @@ class VkpResourceTest {
     }
 
     ConsumerRecord<String, String> findReceived(String messageId) {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                "bootstrap.servers", bootstrap, "group.id", "test-" + UUID.randomUUID(),
-                "auto.offset.reset", "earliest"), new StringDeserializer(), new StringDeserializer())) {
-            consumer.subscribe(List.of(Topics.MESSAGES_RECEIVED));
-            Instant deadline = Instant.now().plusSeconds(20);
-            while (Instant.now().isBefore(deadline)) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (messageId.equals(EventCodec.decode(r.value()).correlationid())) {
-                        return r;
-                    }
-                }
-            }
-            return null;
-        }
+        return new TopicProbe(bootstrap).await(Topics.MESSAGES_RECEIVED, e -> messageId.equals(e.correlationid()),
+                Duration.ofSeconds(20));
     }
 }
