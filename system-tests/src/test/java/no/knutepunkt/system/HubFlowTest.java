@@ -190,6 +190,7 @@ class HubFlowTest {
             int port = Hub.BASE + offset;
             assertFalse(listening(port), "something still listens on " + port);
         }
+        Hub.run("purge");
     }
 
     static long pid(Path file) {

@@ -18,6 +18,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 import java.time.Instant;
+import java.util.Objects;
 
 /**
  * JFT-style status of one message: the time of each step, the state, and why it stopped when it did. A vendor sees
@@ -67,8 +68,8 @@ public class StatusResource {
         Caller caller = Caller.of(token);
         return repository.findById(id).map(status -> {
             // another vendor's message is answered exactly like an unknown one
-            if (status == null || !(caller.isOperator() || status.senderVkpId == null
-                    || status.senderVkpId.equals(caller.vkpId()))) {
+            if (status == null || !(caller.isOperator() || Objects.equals(status.senderVkpId, caller.vkpId())
+                    && caller.vkpId() != null)) {
                 throw new Rejection(404, Outcomes.error(IssueType.NOTFOUND, VkpCode.INVALID, "message-unknown",
                         "no message " + id + " for this sender"));
             }
