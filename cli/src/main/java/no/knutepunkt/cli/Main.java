@@ -190,6 +190,12 @@ public final class Main {
         String token = tokens().vendor(demoVkpId(), List.of(HelseIdClaims.vkpScope("bundle", "write")));
         HttpResponse<String> response = call("POST", ingest + "/epj/r4/" + orgnr + "/bundle", token, body,
                 "application/fhir+json");
+        if (response.statusCode() == 403 && response.headers().firstValue("X-Message-Id").isPresent()) {
+            System.out.println("message " + response.headers().firstValue("X-Message-Id").get()
+                    + " denied (HTTP 403)");
+            System.out.println(response.body());
+            return 3;
+        }
         if (response.statusCode() / 100 != 2) {
             System.out.println("rejected: HTTP " + response.statusCode());
             System.out.println(response.body());

@@ -30,6 +30,8 @@ public class MessageStatus extends PanacheEntityBase {
     public Instant journaledAt;
     public String reasonCode;
     public String reason;
+    /** The rule that stopped the message, when one did. */
+    public String rule;
     public Integer attempts;
 
     /** The furthest step reached; a later success (a resend) outranks an earlier failure. */

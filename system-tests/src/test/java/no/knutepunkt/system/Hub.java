@@ -72,6 +72,11 @@ final class Hub {
 
     static HttpResponse<String> http(String method, String url, String token, String body) throws IOException,
             InterruptedException {
+        return http(method, url, token, body, null);
+    }
+
+    static HttpResponse<String> http(String method, String url, String token, String body, String prefer)
+            throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
@@ -80,6 +85,9 @@ final class Hub {
         }
         if (body != null) {
             b.header("Content-Type", "application/fhir+json");
+        }
+        if (prefer != null) {
+            b.header("Prefer", prefer);
         }
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -96,18 +96,37 @@ class HubFlowTest {
 
     @Test
     @Order(3)
-    void aVendorWithoutGrantIsDeniedAndTheStatusSaysWhy() throws Exception {
+    void aVendorWithoutGrantHearsItInTheSameRequestAndOnlyADenialIsLogged() throws Exception {
         String token = Hub.token("vendor", "--vkp-id", "Ukjent_System_" + ORGNR);
         HttpResponse<String> posted = Hub.http("POST", Hub.INGEST + "/epj/r4/" + ORGNR + "/bundle", token,
                 fresh("02-missed-dose-alarm.json"));
-        assertEquals(202, posted.statusCode(), posted.body());
+        assertEquals(403, posted.statusCode(), posted.body());
+        JsonNode outcome = JSON.readTree(posted.body());
+        assertEquals("1.2", outcome.path("issue").path(0).path("details").path("coding").path(0).path("code").asText());
+        String messageId = posted.headers().firstValue("X-Message-Id").orElseThrow();
         String location = java.net.URI.create(Hub.INGEST).resolve(posted.headers().firstValue("Location").orElseThrow()).toString();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            JsonNode status = JSON.readTree(Hub.http("GET", location, token, null).body());
-            assertEquals("denied", status.path("state").asText(), status.toString());
-            assertEquals("1.2", status.path("reason").path("code").asText());
-            assertTrue(status.path("reason").path("text").asText().contains("no grant"));
-        });
+        JsonNode status = JSON.readTree(Hub.http("GET", location, token, null).body());
+        assertEquals("denied", status.path("state").asText(), status.toString());
+        assertEquals("1.2", status.path("reason").path("code").asText());
+        assertTrue(status.path("reason").path("text").asText().contains("no grant"));
+
+        // the log holds the received event and the denial, and nothing downstream of it
+        Thread.sleep(1000);
+        List<String> types = new TopicProbe(Hub.KAFKA).readAll(List.of(Topics.MESSAGES_RECEIVED,
+                Topics.CONSENT_DECISIONS, Topics.ROUTING_DECISIONS, Topics.DELIVERY_OUTCOMES), Duration.ofSeconds(2))
+                .stream().map(r -> no.knutepunkt.model.event.EventCodec.decode(r.value()))
+                .filter(e -> messageId.equals(e.correlationid())).map(e -> e.type()).toList();
+        assertEquals(List.of("no.knutepunkt.message.received.v1", "no.knutepunkt.consent.denied.v1"),
+                types.stream().sorted(java.util.Comparator.comparing(t -> t.contains("received") ? 0 : 1)).toList());
+
+        // without waiting (Prefer: respond-async) the same sender gets 202 and the denial in the status
+        HttpResponse<String> async = Hub.http("POST", Hub.INGEST + "/epj/r4/" + ORGNR + "/bundle", token,
+                fresh("02-missed-dose-alarm.json"), "respond-async");
+        assertEquals(202, async.statusCode(), async.body());
+        String asyncLocation = java.net.URI.create(Hub.INGEST).resolve(async.headers().firstValue("Location").orElseThrow()).toString();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertEquals("denied", JSON.readTree(Hub.http("GET", asyncLocation, token, null).body())
+                        .path("state").asText()));
     }
 
     @Test
@@ -149,6 +168,41 @@ class HubFlowTest {
 
     @Test
     @Order(5)
+    void aRetryStormYieldsOneMessageAndOneDelivery() throws Exception {
+        String token = Hub.token("vendor");
+        String body = fresh("01-medication-dispense-success.json");
+        String dispenseId = JSON.readTree(body).path("entry").path(0).path("resource").path("identifier").path(0)
+                .path("value").asText();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(25);
+        Set<String> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        try {
+            List<java.util.concurrent.Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                answers.add(pool.submit(() -> {
+                    HttpResponse<String> r = Hub.http("POST", Hub.INGEST + "/epj/r4/" + ORGNR + "/bundle", token, body);
+                    r.headers().firstValue("X-Message-Id").ifPresent(ids::add);
+                    return r.statusCode();
+                }));
+            }
+            for (var answer : answers) {
+                assertEquals(202, answer.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, ids.size(), "one message for 50 concurrent sends");
+        String messageId = ids.iterator().next();
+        await().atMost(Duration.ofSeconds(30)).until(() -> countOf(List.of(dispenseId)) == 1);
+        Thread.sleep(1500);
+        assertEquals(1, countOf(List.of(dispenseId)));
+        long deliveries = new TopicProbe(Hub.KAFKA).readAll(List.of(Topics.DELIVERY_OUTCOMES), Duration.ofSeconds(2))
+                .stream().map(r -> no.knutepunkt.model.event.EventCodec.decode(r.value()))
+                .filter(e -> messageId.equals(e.correlationid())).count();
+        assertEquals(1, deliveries, "one delivery");
+    }
+
+    @Test
+    @Order(6)
     void noNationalIdOrNameInLogsKafkaKeysOrHeaders() throws Exception {
         List<Path> logs;
         try (Stream<Path> files = Files.list(Hub.HOME.resolve("logs"))) {

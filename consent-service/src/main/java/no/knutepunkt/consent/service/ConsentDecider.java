@@ -29,9 +29,9 @@ public final class ConsentDecider {
         Optional<Grant> active = grants.stream().filter(g -> "active".equals(g.stateAt(at))).findFirst();
         if (active.isPresent()) {
             Grant grant = active.get();
-            if (!HelseIdClaims.allows(grant.scopeList(), "bundle", "write")) {
+            if (!HelseIdClaims.allows(grant.scopeList(), message.writtenResource(), "write")) {
                 return denied(message, VkpCode.NOT_ALLOWED, "grant-scope", grant.grantId,
-                        "the grant does not allow writing bundles", now);
+                        "the grant does not allow writing " + message.writtenResource(), now);
             }
             return new MessageAuthorized(message.messageId(), message.orgnr(), message.sender(), message.kind(),
                     "grant-active", grant.grantId, grant.version, message.payload(), now);

@@ -99,7 +99,7 @@ class GrantResourceTest {
         String messageId = UUID.randomUUID().toString();
         MessageReceived received = new MessageReceived(messageId, ORGNR, new Sender(vkpId, "client"), "vkp-r4",
                 MessageKind.MEDICATION_DISPENSE, List.of("MedicationDispense"), null, "0123456789abcdef0123456789abcdef",
-                "0".repeat(64), "{\"resourceType\":\"Bundle\"}", Instant.now().truncatedTo(ChronoUnit.MICROS));
+                "0".repeat(64), "{\"resourceType\":\"Bundle\"}", Instant.now().truncatedTo(ChronoUnit.MICROS), null);
         EventEnvelope envelope = EventEnvelope.create("test", received.patientKey(), messageId, null, received);
         new TopicProbe(bootstrap).publish(Topics.MESSAGES_RECEIVED, envelope);
         return envelope;

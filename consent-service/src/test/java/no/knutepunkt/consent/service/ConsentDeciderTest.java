@@ -20,7 +20,7 @@ class ConsentDeciderTest {
 
     static MessageReceived message() {
         return new MessageReceived("m", "312229544", new Sender("V_S_312229544", "c"), "vkp-r4",
-                MessageKind.ALARM, List.of("DetectedIssue"), null, "k", "h", "{}", T);
+                MessageKind.ALARM, List.of("DetectedIssue"), null, "k", "h", "{}", T, null);
     }
 
     static Grant grant(Instant from, Instant to, Instant revokedAt, String scopes) {

@@ -26,7 +26,8 @@ public final class TransactionBuilder {
     public static final String ENTRY_IDENTIFIER_SYSTEM = "https://knutepunkt.no/fhir/NamingSystem/message-entry";
 
     public static String transaction(String messageId, String payload) {
-        Bundle source = Fhir.jsonParser().parseResource(Bundle.class, payload);
+        Resource received = (Resource) Fhir.jsonParser().parseResource(payload);
+        Bundle source = received instanceof Bundle bundle ? bundle : singleEntry(received);
         Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         for (int i = 0; i < source.getEntry().size(); i++) {
             BundleEntryComponent entry = source.getEntry().get(i);
@@ -43,6 +44,14 @@ public final class TransactionBuilder {
             }
         }
         return Fhir.jsonParser().encodeResourceToString(transaction);
+    }
+
+    /** A resource written on its own (VKP's single-resource paths) travels as a one-entry Bundle. */
+    private static Bundle singleEntry(Resource resource) {
+        Bundle bundle = new Bundle();
+        bundle.addEntry().setFullUrl("urn:uuid:" + java.util.UUID.nameUUIDFromBytes(
+                Fhir.jsonParser().encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8))).setResource(resource);
+        return bundle;
     }
 
     @SuppressWarnings("unchecked")

@@ -40,46 +40,69 @@ public class BundleInspector {
     public record Inspection(MessageKind kind, List<String> resourceTypes, String businessId, Identifier patient) {
     }
 
-    public Inspection inspect(String body) {
-        Bundle bundle = parse(body);
+    /** Inspects a body written to the endpoint of {@code expectedType} (a Bundle, or one resource). */
+    public Inspection inspect(String body, String expectedType) {
+        Resource written = parse(body);
+        if (!written.fhirType().equals(expectedType)) {
+            throw new Rejection(400, Outcomes.of(IssueSeverity.ERROR, IssueType.STRUCTURE, VkpCode.INVALID_FORMAT,
+                    "resource-type", written.fhirType(),
+                    "this endpoint takes " + expectedType + ", not " + written.fhirType()));
+        }
         OperationOutcome problems = new OperationOutcome();
-        if (bundle.getEntry().isEmpty()) {
-            Outcomes.addIssue(problems, IssueSeverity.ERROR, IssueType.REQUIRED, VkpCode.INVALID, "bundle-entry",
-                    "Bundle.entry", "the Bundle has no entries");
+        List<Resource> resources = new ArrayList<>();
+        List<String> paths = new ArrayList<>();
+        if (written instanceof Bundle bundle) {
+            if (bundle.getEntry().isEmpty()) {
+                Outcomes.addIssue(problems, IssueSeverity.ERROR, IssueType.REQUIRED, VkpCode.INVALID,
+                        "bundle-entry", "Bundle.entry", "the Bundle has no entries");
+            }
+            for (int i = 0; i < bundle.getEntry().size(); i++) {
+                Resource resource = bundle.getEntry().get(i).getResource();
+                if (resource == null) {
+                    Outcomes.addIssue(problems, IssueSeverity.ERROR, IssueType.REQUIRED, VkpCode.INVALID,
+                            "bundle-entry-resource", "Bundle.entry[" + i + "].resource", "the entry has no resource");
+                    continue;
+                }
+                resources.add(resource);
+                paths.add("Bundle.entry[" + i + "].resource");
+            }
+        } else {
+            resources.add(written);
+            paths.add(written.fhirType());
         }
         List<String> types = new ArrayList<>();
         Identifier patient = null;
-        for (int i = 0; i < bundle.getEntry().size(); i++) {
-            Resource resource = bundle.getEntry().get(i).getResource();
-            if (resource == null) {
-                Outcomes.addIssue(problems, IssueSeverity.ERROR, IssueType.REQUIRED, VkpCode.INVALID,
-                        "bundle-entry-resource", "Bundle.entry[" + i + "].resource", "the entry has no resource");
-                continue;
-            }
+        for (int i = 0; i < resources.size(); i++) {
+            Resource resource = resources.get(i);
             types.add(resource.fhirType());
             PatientReference ref = patientReference(resource);
             if (ref != null) {
-                String path = "Bundle.entry[" + i + "].resource." + ref.element();
-                Identifier checked = checkPatient(ref.reference(), path, problems);
+                Identifier checked = checkPatient(ref.reference(), paths.get(i) + "." + ref.element(), problems);
                 patient = patient == null ? checked : patient;
             }
+        }
+        if (patient == null && problems.getIssue().isEmpty()) {
+            Outcomes.addIssue(problems, IssueSeverity.ERROR, IssueType.REQUIRED, VkpCode.INVALID_SSN,
+                    "vkp-patient-present", paths.isEmpty() ? expectedType : paths.get(0),
+                    "the message names no patient (MedicationDispense, DetectedIssue, Encounter or Composition)");
         }
         if (problems.getIssue().stream().anyMatch(issue -> issue.getSeverity() == IssueSeverity.ERROR)) {
             throw new Rejection(400, problems);
         }
-        return new Inspection(kindOf(types), types, businessId(bundle), patient);
+        return new Inspection(kindOf(types), types,
+                written instanceof Bundle bundle ? businessId(bundle) : null, patient);
     }
 
-    private Bundle parse(String body) {
+    private Resource parse(String body) {
         if (body == null || body.isBlank()) {
             throw new Rejection(400, Outcomes.error(IssueType.STRUCTURE, VkpCode.INVALID_FORMAT, "fhir-parse",
                     "the request has no body"));
         }
         try {
-            return Fhir.strictJsonParser().parseResource(Bundle.class, body);
+            return (Resource) Fhir.strictJsonParser().parseResource(body);
         } catch (DataFormatException | ClassCastException e) {
             throw new Rejection(400, Outcomes.of(IssueSeverity.ERROR, IssueType.STRUCTURE, VkpCode.INVALID_FORMAT,
-                    "fhir-parse", null, "not a valid FHIR R4 Bundle: " + e.getMessage()));
+                    "fhir-parse", null, "not valid FHIR R4 JSON: " + e.getMessage()));
         }
     }
 

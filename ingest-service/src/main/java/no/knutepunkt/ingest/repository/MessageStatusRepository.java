@@ -17,7 +17,7 @@ public class MessageStatusRepository implements PanacheRepositoryBase<MessageSta
      * the same event twice (redelivery, replay) changes nothing.
      */
     public record Step(String messageId, String orgnr, String senderVkpId, String kind, String column, Instant at,
-            String reasonCode, String reason, Integer attempts) {
+            String reasonCode, String reason, String rule, Integer attempts) {
     }
 
     private static final java.util.Set<String> STEP_COLUMNS = java.util.Set.of("received_at", "authorized_at",
@@ -29,7 +29,7 @@ public class MessageStatusRepository implements PanacheRepositoryBase<MessageSta
         }
         String c = step.column();
         String sql = "insert into message_status (message_id, orgnr, sender_vkp_id, kind, " + c
-                + ", reason_code, reason, attempts) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+                + ", reason_code, reason, rule, attempts) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
                 + " on conflict (message_id) do update set"
                 + " orgnr = coalesce(message_status.orgnr, excluded.orgnr),"
                 + " sender_vkp_id = coalesce(message_status.sender_vkp_id, excluded.sender_vkp_id),"
@@ -37,6 +37,7 @@ public class MessageStatusRepository implements PanacheRepositoryBase<MessageSta
                 + " " + c + " = coalesce(message_status." + c + ", excluded." + c + "),"
                 + " reason_code = coalesce(excluded.reason_code, message_status.reason_code),"
                 + " reason = coalesce(excluded.reason, message_status.reason),"
+                + " rule = coalesce(excluded.rule, message_status.rule),"
                 + " attempts = greatest(message_status.attempts, excluded.attempts)";
         return getSession().flatMap(session -> session.createNativeQuery(sql)
                 .setParameter(1, step.messageId())
@@ -46,7 +47,8 @@ public class MessageStatusRepository implements PanacheRepositoryBase<MessageSta
                 .setParameter(5, OffsetDateTime.ofInstant(step.at(), ZoneOffset.UTC))
                 .setParameter(6, step.reasonCode())
                 .setParameter(7, step.reason())
-                .setParameter(8, step.attempts())
+                .setParameter(8, step.rule())
+                .setParameter(9, step.attempts())
                 .executeUpdate());
     }
 }

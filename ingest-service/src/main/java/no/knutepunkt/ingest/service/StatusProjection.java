@@ -34,30 +34,31 @@ public class StatusProjection {
     static Step stepOf(EventData data) {
         if (data instanceof MessageReceived e) {
             return new Step(e.messageId(), e.orgnr(), e.sender().vkpId(), e.kind().name(), "received_at",
-                    e.receivedAt(), null, null, null);
+                    e.receivedAt(), null, null, null, null);
         }
         if (data instanceof MessageAuthorized e) {
             return new Step(e.messageId(), e.orgnr(), e.sender().vkpId(), e.kind().name(), "authorized_at",
-                    e.decidedAt(), null, null, null);
+                    e.decidedAt(), null, null, null, null);
         }
         if (data instanceof MessageDenied e) {
             return new Step(e.messageId(), e.orgnr(), e.sender().vkpId(), null, "denied_at", e.decidedAt(),
-                    e.vkpCode(), e.reason(), null);
+                    e.vkpCode(), e.reason(), e.rule(), null);
         }
         if (data instanceof MessageRouted e) {
-            return new Step(e.messageId(), e.orgnr(), null, null, "routed_at", e.routedAt(), null, null, null);
+            return new Step(e.messageId(), e.orgnr(), null, null, "routed_at", e.routedAt(), null, null, null,
+                    null);
         }
         if (data instanceof MessageUnroutable e) {
             return new Step(e.messageId(), e.orgnr(), null, null, "unroutable_at", e.routedAt(), "3",
-                    e.reason(), null);
+                    e.reason(), "no-route", null);
         }
         if (data instanceof MessageDelivered e) {
             return new Step(e.messageId(), e.orgnr(), null, null, "delivered_at", e.deliveredAt(), null, null,
-                    e.attempts());
+                    null, e.attempts());
         }
         if (data instanceof DeliveryFailed e) {
             return new Step(e.messageId(), e.orgnr(), null, null, "failed_at", e.failedAt(), "3", e.lastError(),
-                    e.attempts());
+                    "delivery-attempts", e.attempts());
         }
         return null;
     }

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -149,6 +150,68 @@ class VkpResourceTest {
                 .then().statusCode(403);
         post(tokens.vendor(VKP_ID, List.of("nhn:vkp/api/user/bundle.*")), "application/fhir+json", body)
                 .then().statusCode(202);
+    }
+
+    @Test
+    void singleResourcePathsTakeTheirOwnTypeAndScope() throws Exception {
+        String dispense = EventCodec.mapper().readTree(Examples.fresh("01-medication-dispense-success.json"))
+                .path("entry").path(0).path("resource").toString();
+        String url = "/epj/r4/" + ORGNR + "/medicationdispense";
+        given().auth().oauth2(tokens.vendor(VKP_ID, List.of("nhn:vkp/api/user/medicationdispense.write")))
+                .contentType("application/fhir+json").body(dispense).post(url)
+                .then().statusCode(202).header("Location", containsString("/v1/MedicationDispense/"));
+        given().auth().oauth2(tokens.vendor(VKP_ID, List.of(WRITE))).contentType("application/fhir+json")
+                .body(dispense).post(url).then().statusCode(403);
+        given().auth().oauth2(tokens.vendor(VKP_ID, List.of("nhn:vkp/api/user/encounter.write")))
+                .contentType("application/fhir+json").body(dispense).post("/epj/r4/" + ORGNR + "/encounter")
+                .then().statusCode(400).body("issue[0].details.coding[0].code", equalTo("2.4"));
+        given().auth().oauth2(tokens.vendor(VKP_ID, List.of(WRITE))).contentType("application/fhir+json")
+                .body(dispense).post("/epj/r4/" + ORGNR + "/patient").then().statusCode(404)
+                .body("resourceType", equalTo("OperationOutcome"));
+    }
+
+    @Test
+    void retriesGetTheFirstAnswerAndAReusedKeyWithAnotherBodyIsRefused() {
+        String token = tokens.vendor(VKP_ID, List.of(WRITE));
+        String body = Examples.fresh("01-medication-dispense-success.json");
+        String first = post(token, "application/fhir+json", body).then().statusCode(202).extract().header("X-Message-Id");
+        // no header: the sender plus Bundle.identifier is the key
+        assertEquals(first, post(token, "application/fhir+json", body).then().statusCode(202).extract()
+                .header("X-Message-Id"));
+
+        String key = UUID.randomUUID().toString();
+        String keyed = given().auth().oauth2(token).contentType("application/fhir+json").header("Idempotency-Key", key)
+                .body(Examples.fresh("01-medication-dispense-success.json")).post("/epj/r4/" + ORGNR + "/bundle")
+                .then().statusCode(202).extract().header("X-Message-Id");
+        given().auth().oauth2(token).contentType("application/fhir+json").header("Idempotency-Key", key)
+                .body(Examples.fresh("01-medication-dispense-success.json")).post("/epj/r4/" + ORGNR + "/bundle")
+                .then().statusCode(422).body("issue[0].extension[0].valueString", equalTo("idempotency-key-reuse"));
+        assertNotNull(keyed);
+    }
+
+    @Test
+    void concurrentDuplicatesMakeOneMessage() throws Exception {
+        String token = tokens.vendor(VKP_ID, List.of(WRITE));
+        String body = Examples.fresh("01-medication-dispense-success.json");
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                answers.add(pool.submit(() -> post(token, "application/fhir+json", body).then().statusCode(202)
+                        .extract().header("X-Message-Id")));
+            }
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (var answer : answers) {
+                ids.add(answer.get());
+            }
+            assertEquals(1, ids.size(), "one message id for 50 concurrent sends");
+            String bundleId = EventCodec.mapper().readTree(body).path("identifier").path("value").asText();
+            long received = new TopicProbe(bootstrap).readAll(List.of(Topics.MESSAGES_RECEIVED), Duration.ofSeconds(2))
+                    .stream().filter(r -> r.value().contains(bundleId)).count();
+            assertEquals(1, received, "one received event");
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     static Map<String, Object> with(Map<String, Object> claims, String name, Object value) {
