@@ -41,6 +41,9 @@ public class OutcomeMappers {
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(RuntimeException e) {
         if (e instanceof jakarta.ws.rs.WebApplicationException web) {
+            if (web.getResponse().hasEntity()) {
+                return web.getResponse(); // already an answer of ours
+            }
             int status = web.getResponse().getStatus();
             return outcome(status, Outcomes.error(status == 404 ? IssueType.NOTFOUND : IssueType.PROCESSING,
                     status == 405 || status == 404 ? VkpCode.INVALID : VkpCode.INVALID_FORMAT, "http-" + status,

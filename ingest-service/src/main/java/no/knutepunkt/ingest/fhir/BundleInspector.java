@@ -2,6 +2,7 @@ package no.knutepunkt.ingest.fhir;
 
 import ca.uhn.fhir.parser.DataFormatException;
 import jakarta.enterprise.context.ApplicationScoped;
+import no.knutepunkt.ingest.config.IngestConfig;
 import no.knutepunkt.model.event.MessageKind;
 import no.knutepunkt.model.fhir.Fhir;
 import no.knutepunkt.model.fhir.Outcomes;
@@ -31,7 +32,10 @@ import java.util.List;
 @ApplicationScoped
 public class BundleInspector {
 
-    public BundleInspector() {
+    private final IngestConfig.Limits limits;
+
+    public BundleInspector(IngestConfig config) {
+        this.limits = config.limits();
         // the first parse builds HAPI's model (seconds); do it at start-up, not in a vendor's request
         Fhir.strictJsonParser().parseResource(Bundle.class, "{\"resourceType\":\"Bundle\",\"type\":\"collection\"}");
     }
@@ -98,6 +102,7 @@ public class BundleInspector {
             throw new Rejection(400, Outcomes.error(IssueType.STRUCTURE, VkpCode.INVALID_FORMAT, "fhir-parse",
                     "the request has no body"));
         }
+        JsonShape.check(body, limits.maxDepth(), limits.maxEntries());
         try {
             return (Resource) Fhir.strictJsonParser().parseResource(body);
         } catch (DataFormatException | ClassCastException e) {

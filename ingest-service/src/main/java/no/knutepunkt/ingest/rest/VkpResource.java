@@ -48,10 +48,12 @@ public class VkpResource {
             "Encounter");
 
     private final IngestService ingest;
+    private final RateLimiter rateLimiter;
     private final JsonWebToken token;
 
-    public VkpResource(IngestService ingest, JsonWebToken token) {
+    public VkpResource(IngestService ingest, RateLimiter rateLimiter, JsonWebToken token) {
         this.ingest = ingest;
+        this.rateLimiter = rateLimiter;
         this.token = token;
     }
 
@@ -68,6 +70,7 @@ public class VkpResource {
                     "no write endpoint " + resource + "; writable are " + WRITABLE.keySet()));
         }
         var sender = Caller.of(token).vendorAllowedTo(resource, "write");
+        rateLimiter.admit(sender.clientId());
         if (!Orgnr.isWellFormed(orgnr)) {
             throw new Rejection(400, Outcomes.of(IssueSeverity.ERROR, IssueType.VALUE, VkpCode.INVALID_ORG,
                     "orgnr-format", null, "the municipality in the URL must be a 9-digit organisation number"));

@@ -214,6 +214,23 @@ class VkpResourceTest {
         }
     }
 
+    @Test
+    void oversizedDeepAndHugeBodiesAreRefusedWithAnOutcome() {
+        String token = tokens.vendor(VKP_ID, List.of(WRITE));
+        String big = "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"x\":\"" + "a".repeat(1_100_000) + "\"}";
+        post(token, "application/fhir+json", big).then().statusCode(413)
+                .body("issue[0].code", equalTo("too-costly"));
+        String deep = "{\"resourceType\":\"Bundle\",\"a\":" + "[".repeat(100) + "]".repeat(100) + "}";
+        post(token, "application/fhir+json", deep).then().statusCode(400)
+                .body("issue[0].extension[0].valueString", equalTo("json-depth"));
+        StringBuilder many = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[");
+        for (int i = 0; i < 600; i++) {
+            many.append(i == 0 ? "" : ",").append("{\"fullUrl\":\"urn:uuid:").append(UUID.randomUUID()).append("\"}");
+        }
+        post(token, "application/fhir+json", many.append("]}").toString()).then().statusCode(400)
+                .body("issue[0].extension[0].valueString", equalTo("bundle-entry-count"));
+    }
+
     static Map<String, Object> with(Map<String, Object> claims, String name, Object value) {
         Map<String, Object> copy = new java.util.LinkedHashMap<>(claims);
         copy.put(name, value);
