@@ -15,6 +15,9 @@ public final class HelseIdClaims {
     /** The organisation a municipality's or an EPJ's client belongs to. */
     public static final String ORGNR_PARENT = "helseid://claims/client/claims/orgnr_parent";
 
+    /** JFT's write scope: all of JFT's write endpoints. */
+    public static final String SCOPE_JFT = "nhn:jft/api";
+
     /** A municipality administrator of the consent register (with {@link #ORGNR_PARENT}). */
     public static final String SCOPE_CONSENT_ADMIN = "knutepunkt:consent/admin";
     /** An NHN operator: routes, and reading everything. */

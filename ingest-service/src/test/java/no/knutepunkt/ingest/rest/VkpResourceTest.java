@@ -231,6 +231,33 @@ class VkpResourceTest {
                 .body("issue[0].extension[0].valueString", equalTo("bundle-entry-count"));
     }
 
+    @Test
+    void jftSurfaceTakesTheMunicipalityFromTheToken() {
+        Map<String, Object> claims = tokens.baseClaims("jft-client", List.of("nhn:jft/api"));
+        claims.put("nhn:vkp/client/claims/vkp-id", VKP_ID);
+        String withoutMunicipality = tokens.sign(claims);
+        claims.put("helseid://claims/client/claims/orgnr_parent", ORGNR);
+        String token = tokens.sign(claims);
+        String body = Examples.fresh("01-medication-dispense-success.json");
+        given().auth().oauth2(token).contentType("application/fhir+json").body(body).post("/v1/Bundle")
+                .then().statusCode(202).header("Location", containsString("/v1/Bundle/"));
+        given().auth().oauth2(withoutMunicipality).contentType("application/fhir+json")
+                .body(Examples.fresh("01-medication-dispense-success.json")).post("/v1/Bundle")
+                .then().statusCode(400).body("issue[0].details.coding[0].code", equalTo("2.2"));
+        given().auth().oauth2(token).contentType("application/fhir+json").body(body).post("/v1/Patient")
+                .then().statusCode(404);
+    }
+
+    @Test
+    void capabilityStatementsListExactlyTheWritableTypes() {
+        given().get("/epj/r4/metadata").then().statusCode(200)
+                .body("resourceType", equalTo("CapabilityStatement"))
+                .body("rest[0].resource.type", equalTo(List.of("Bundle", "Composition", "DetectedIssue",
+                        "Encounter", "MedicationDispense")));
+        given().get("/v1/metadata").then().statusCode(200)
+                .body("rest[0].resource.type", equalTo(List.of("Bundle", "Composition", "MedicationDispense")));
+    }
+
     static Map<String, Object> with(Map<String, Object> claims, String name, Object value) {
         Map<String, Object> copy = new java.util.LinkedHashMap<>(claims);
         copy.put(name, value);

@@ -1,0 +1,54 @@
+package no.knutepunkt.ingest.rest;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import no.knutepunkt.model.fhir.Fhir;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementKind;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.RestfulCapabilityMode;
+import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Enumerations.FHIRVersion;
+import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
+
+import java.util.Collection;
+import java.util.Date;
+import java.util.TreeSet;
+
+/**
+ * What each write surface supports, exactly: the resource types that can be created, JSON only, and HelseID bearer
+ * tokens. Readable without a token, as FHIR clients expect.
+ */
+// JAX-RS picks the class by its own path first, so each surface's metadata sits beside that surface
+@Path("/epj/r4/metadata")
+public class MetadataResource {
+
+    private final String vkp = Fhir.jsonParser().encodeResourceToString(capabilities("VKP R4 write surface of Knutepunkt",
+            VkpResource.WRITABLE.values(), "vkp-id claim and scope nhn:vkp/api/user/{resource}.write"));
+
+    @GET
+    @Produces(VkpResource.FHIR_JSON)
+    public String vkp() {
+        return vkp;
+    }
+
+    static CapabilityStatement capabilities(String description, Collection<String> types, String security) {
+        CapabilityStatement cs = new CapabilityStatement();
+        cs.setStatus(PublicationStatus.ACTIVE).setDate(new Date()).setKind(CapabilityStatementKind.INSTANCE)
+                .setFhirVersion(FHIRVersion._4_0_1).setDescription(description);
+        cs.addFormat("application/fhir+json").addFormat("application/json");
+        cs.getSoftware().setName("Knutepunkt");
+        CapabilityStatementRestComponent rest = cs.addRest().setMode(RestfulCapabilityMode.SERVER);
+        rest.getSecurity().addService(new CodeableConcept(new Coding(
+                "http://terminology.hl7.org/CodeSystem/restful-security-service", "OAuth", "OAuth")))
+                .setDescription("HelseID bearer token (client_amr=private_key_jwt); " + security
+                        + ". Every answer names a message id; follow it at /v1/{type}/{id}/$status.");
+        for (String type : new TreeSet<>(types)) {
+            rest.addResource().setType(type).addInteraction().setCode(TypeRestfulInteraction.CREATE);
+        }
+        return cs;
+    }
+}
