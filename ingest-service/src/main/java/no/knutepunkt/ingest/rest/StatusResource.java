@@ -14,6 +14,8 @@ import no.knutepunkt.model.rest.Rejection;
 import no.knutepunkt.ingest.repository.MessageStatusRepository;
 import no.knutepunkt.model.fhir.Outcomes;
 import no.knutepunkt.model.fhir.VkpCode;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
@@ -57,6 +59,9 @@ public class StatusResource {
         }
     }
 
+    @Operation(summary = "Where a message is: the time of each step, its state, and why it stopped when it did")
+    @APIResponse(responseCode = "200", description = "the status")
+    @APIResponse(responseCode = "404", description = "no such message for this sender")
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @WithSession

@@ -14,6 +14,8 @@ import no.knutepunkt.model.fhir.Outcomes;
 import no.knutepunkt.model.fhir.VkpCode;
 import no.knutepunkt.model.rest.OutcomeMappers;
 import no.knutepunkt.model.rest.Rejection;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -44,6 +46,15 @@ public class VkpResource {
         this.token = token;
     }
 
+    @Operation(summary = "VKP R4: write a Bundle or one resource for municipality {orgnr}")
+    @APIResponse(responseCode = "202", description = "accepted; X-Message-Id and Location name the message")
+    @APIResponse(responseCode = "400", description = "invalid: OperationOutcome with VKP code 2.x, rule id and FHIRPath")
+    @APIResponse(responseCode = "401", description = "no valid HelseID token (VKP code 1.5)")
+    @APIResponse(responseCode = "403", description = "scope, client_amr or the municipality's consent refuses (VKP 1.x)")
+    @APIResponse(responseCode = "413", description = "body over the size limit")
+    @APIResponse(responseCode = "415", description = "not JSON")
+    @APIResponse(responseCode = "422", description = "idempotency key reused with another body")
+    @APIResponse(responseCode = "429", description = "over the client's rate; see Retry-After")
     @POST
     @Path("/{resource}")
     @Consumes(MediaType.WILDCARD)
