@@ -36,6 +36,11 @@ public final class NationalId {
         return checkDigit(d, K1) == d[9] && checkDigit(d, K2) == d[10];
     }
 
+    /** Synthetic test identities (Skatteetaten's convention, used by JFT): the month is raised by 80. */
+    public static boolean isSynthetic(String value) {
+        return value != null && value.length() == 11 && value.charAt(2) >= '8';
+    }
+
     /** D-nummer: the first digit is raised by 4 (day + 40). */
     public static boolean isDNumber(String value) {
         return hasValidCheckDigits(value) && value.charAt(0) >= '4';

@@ -4,6 +4,8 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** Settings of ingest-service. */
 @ConfigMapping(prefix = "ingest")
@@ -14,6 +16,22 @@ public interface IngestConfig {
 
     /** How long a write waits for consent's decision, so that a denial is the answer to the request itself. */
     Duration decisionWait();
+
+    /** Which VKP rules refuse a message, which only warn. */
+    Validation validation();
+
+    interface Validation {
+        /** lenient-1 (accepts real traffic's known deviations with warnings) or strict-1. */
+        @WithDefault("lenient-1")
+        String ruleSet();
+
+        /** Per-rule overrides of the set, e.g. {@code vkp-composition-type=enforce,fhir-empty-string=off}. */
+        Optional<List<String>> modes();
+
+        /** test (synthetic national ids only) or production (no synthetic ids). */
+        @WithDefault("test")
+        String environment();
+    }
 
     /** Bounds on what one request may cost. */
     Limits limits();

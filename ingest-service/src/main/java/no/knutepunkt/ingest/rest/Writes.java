@@ -73,6 +73,9 @@ public class Writes {
         outcome.addIssue().setSeverity(IssueSeverity.INFORMATION).setCode(IssueType.INFORMATIONAL)
                 .setDiagnostics("accepted as message " + messageId)
                 .addExtension(Outcomes.MESSAGE_ID_EXTENSION, new StringType(messageId));
+        if (receipt.warnings() != null) {
+            outcome.getIssue().addAll(receipt.warnings().getIssue());
+        }
         return Response.accepted(Outcomes.toJson(outcome)).type(FHIR_JSON)
                 .header("X-Message-Id", messageId).location(location).build();
     }

@@ -14,6 +14,7 @@ import no.knutepunkt.model.event.MessageDenied;
 import no.knutepunkt.model.fhir.Outcomes;
 import no.knutepunkt.model.fhir.VkpCode;
 import no.knutepunkt.model.rest.Rejection;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import no.knutepunkt.model.event.EventData;
 import no.knutepunkt.model.event.EventEnvelope;
@@ -61,7 +62,7 @@ public class IngestService {
      * What the sender is told: the message id, and consent's decision when it came within the wait (null when the
      * caller asked not to wait, or the decision is still pending).
      */
-    public record Receipt(String messageId, EventData decision) {
+    public record Receipt(String messageId, EventData decision, OperationOutcome warnings) {
     }
 
     /**
@@ -101,7 +102,7 @@ public class IngestService {
                 status != null && status.deniedAt != null
                         ? new MessageDenied(messageId, status.orgnr, null, status.reasonCode, status.reason,
                                 status.rule, null, status.deniedAt)
-                        : null));
+                        : null, null));
     }
 
     private Uni<Receipt> accept(String orgnr, Sender sender, String channel, String body, String bodyHash,
@@ -120,7 +121,7 @@ public class IngestService {
                 .chain(() -> projection.apply(envelope))
                 .chain(() -> waitForDecision ? decisions.decision(messageId, config.decisionWait())
                         : Uni.createFrom().<EventData>nullItem())
-                .map(decision -> new Receipt(messageId, decision));
+                .map(decision -> new Receipt(messageId, decision, inspection.warnings()));
     }
 
     private static String sha256(String body) {
