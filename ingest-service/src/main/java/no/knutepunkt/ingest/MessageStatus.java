@@ -1,6 +1,7 @@
 package no.knutepunkt.ingest;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -33,6 +34,12 @@ public class MessageStatus extends PanacheEntityBase {
     /** The rule that stopped the message, when one did. */
     public String rule;
     public Integer attempts;
+    /** Deep validation, off the request path: when, how many errors and warnings, and the findings as JSON. */
+    public Instant validatedAt;
+    public Integer validationErrors;
+    public Integer validationWarnings;
+    @Column(columnDefinition = "text")
+    public String validationFindings;
 
     /** The furthest step reached; a later success (a resend) outranks an earlier failure. */
     public String state() {

@@ -17,6 +17,8 @@ public final class Topics {
     public static final String ROUTING_DECISIONS = "knutepunkt.routing.decisions";
     /** Delivery outcomes: delivered or failed. */
     public static final String DELIVERY_OUTCOMES = "knutepunkt.delivery.outcomes";
+    /** Deep validation findings, one per received message, written off the request path. */
+    public static final String VALIDATION_FINDINGS = "knutepunkt.validation.findings";
     /** Grant and revocation events of the municipalities' consent register. */
     public static final String CONSENT_GRANTS = "knutepunkt.consent.grants";
     /** Route changes of the routing register. */
@@ -59,6 +61,7 @@ public final class Topics {
                 new Spec(CONSENT_DECISIONS, MESSAGE_PARTITIONS),
                 new Spec(ROUTING_DECISIONS, MESSAGE_PARTITIONS),
                 new Spec(DELIVERY_OUTCOMES, MESSAGE_PARTITIONS),
+                new Spec(VALIDATION_FINDINGS, MESSAGE_PARTITIONS),
                 new Spec(CONSENT_GRANTS, REGISTER_PARTITIONS),
                 new Spec(ROUTING_REGISTER, REGISTER_PARTITIONS)));
         SERVICES.forEach(s -> specs.add(new Spec(deadLetters(s), REGISTER_PARTITIONS)));

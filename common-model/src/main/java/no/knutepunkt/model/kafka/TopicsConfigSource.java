@@ -21,6 +21,7 @@ public class TopicsConfigSource implements ConfigSource {
                 "knutepunkt.topic.consent-decisions", Topics.CONSENT_DECISIONS,
                 "knutepunkt.topic.routing-decisions", Topics.ROUTING_DECISIONS,
                 "knutepunkt.topic.delivery-outcomes", Topics.DELIVERY_OUTCOMES,
+                "knutepunkt.topic.validation-findings", Topics.VALIDATION_FINDINGS,
                 "knutepunkt.topic.consent-grants", Topics.CONSENT_GRANTS,
                 "knutepunkt.topic.routing-register", Topics.ROUTING_REGISTER));
         Topics.SERVICES.forEach(s -> p.put("knutepunkt.topic.dead-letters." + s, Topics.deadLetters(s)));

@@ -23,6 +23,27 @@ public class MessageStatusRepository implements PanacheRepositoryBase<MessageSta
     private static final java.util.Set<String> STEP_COLUMNS = java.util.Set.of("received_at", "authorized_at",
             "denied_at", "routed_at", "unroutable_at", "delivered_at", "failed_at", "journaled_at");
 
+    /** The deep validation's findings; the first validation of a message stays. */
+    public Uni<Integer> recordValidation(String messageId, String orgnr, Instant at, int errors, int warnings,
+            String findingsJson) {
+        String sql = "insert into message_status (message_id, orgnr, validated_at, validation_errors,"
+                + " validation_warnings, validation_findings) values (?1, ?2, ?3, ?4, ?5, ?6)"
+                + " on conflict (message_id) do update set"
+                + " orgnr = coalesce(message_status.orgnr, excluded.orgnr),"
+                + " validation_errors = coalesce(message_status.validation_errors, excluded.validation_errors),"
+                + " validation_warnings = coalesce(message_status.validation_warnings, excluded.validation_warnings),"
+                + " validation_findings = coalesce(message_status.validation_findings, excluded.validation_findings),"
+                + " validated_at = coalesce(message_status.validated_at, excluded.validated_at)";
+        return getSession().flatMap(session -> session.createNativeQuery(sql)
+                .setParameter(1, messageId)
+                .setParameter(2, orgnr)
+                .setParameter(3, OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
+                .setParameter(4, errors)
+                .setParameter(5, warnings)
+                .setParameter(6, findingsJson)
+                .executeUpdate());
+    }
+
     public Uni<Integer> record(Step step) {
         if (!STEP_COLUMNS.contains(step.column())) {
             throw new IllegalArgumentException("not a step: " + step.column());

@@ -1,6 +1,7 @@
 package no.knutepunkt.ingest.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -12,6 +13,7 @@ import jakarta.ws.rs.core.MediaType;
 import no.knutepunkt.ingest.MessageStatus;
 import no.knutepunkt.model.rest.Rejection;
 import no.knutepunkt.ingest.repository.MessageStatusRepository;
+import no.knutepunkt.model.event.EventCodec;
 import no.knutepunkt.model.fhir.Outcomes;
 import no.knutepunkt.model.fhir.VkpCode;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -47,15 +49,29 @@ public class StatusResource {
     public record Reason(String code, String text) {
     }
 
+    /** What the deep validation (off the request path) found; it does not stop the message. */
+    public record Validation(Instant validated, int errors, int warnings, JsonNode findings) {
+    }
+
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record StatusView(String id, String state, String orgnr, String sender, String kind, Instant registered,
             Instant authorized, Instant denied, Instant routed, Instant unroutable, Instant delivered,
-            Instant failed, Instant journaled, Integer attempts, Reason reason) {
+            Instant failed, Instant journaled, Integer attempts, Reason reason, Validation validation) {
 
         static StatusView of(MessageStatus s) {
             return new StatusView(s.messageId, s.state(), s.orgnr, s.senderVkpId, s.kind, s.receivedAt,
                     s.authorizedAt, s.deniedAt, s.routedAt, s.unroutableAt, s.deliveredAt, s.failedAt, s.journaledAt,
-                    s.attempts, s.reasonCode == null ? null : new Reason(s.reasonCode, s.reason));
+                    s.attempts, s.reasonCode == null ? null : new Reason(s.reasonCode, s.reason),
+                    s.validatedAt == null ? null : new Validation(s.validatedAt, s.validationErrors,
+                            s.validationWarnings, readTree(s.validationFindings)));
+        }
+
+        private static JsonNode readTree(String json) {
+            try {
+                return EventCodec.mapper().readTree(json);
+            } catch (java.io.IOException e) {
+                return null;
+            }
         }
     }
 

@@ -14,6 +14,8 @@ import no.knutepunkt.model.event.MessageDenied;
 import no.knutepunkt.model.event.MessageReceived;
 import no.knutepunkt.model.event.MessageRouted;
 import no.knutepunkt.model.event.MessageUnroutable;
+import no.knutepunkt.model.event.MessageValidated;
+import no.knutepunkt.model.event.EventCodec;
 
 /** Turns each lifecycle event into one step of the message's status. */
 @ApplicationScoped
@@ -27,6 +29,10 @@ public class StatusProjection {
 
     @WithTransaction
     public Uni<Void> apply(EventEnvelope envelope) {
+        if (envelope.payload() instanceof MessageValidated v) {
+            return repository.recordValidation(v.messageId(), v.orgnr(), v.validatedAt(), v.errors(), v.warnings(),
+                    EventCodec.mapper().valueToTree(v.findings()).toString()).replaceWithVoid();
+        }
         Step step = stepOf(envelope.payload());
         return step == null ? Uni.createFrom().voidItem() : repository.record(step).replaceWithVoid();
     }

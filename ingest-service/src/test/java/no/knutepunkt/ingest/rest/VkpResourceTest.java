@@ -77,6 +77,11 @@ class VkpResourceTest {
                 .then().statusCode(200).body("id", equalTo(messageId)).body("registered", notNullValue());
         given().auth().oauth2(tokens.vendor("Annen_Leverandor_" + ORGNR, List.of(WRITE)))
                 .get(response.header("Location")).then().statusCode(404);
+
+        // the deep validation runs off the request path and adds its findings to the status
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                given().auth().oauth2(token).get(response.header("Location")).then().statusCode(200)
+                        .body("validation.errors", equalTo(0)));
     }
 
     @Test

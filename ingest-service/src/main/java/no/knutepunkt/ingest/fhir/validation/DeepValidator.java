@@ -5,6 +5,7 @@ import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
+import no.knutepunkt.model.event.MessageValidated;
 import no.knutepunkt.model.fhir.Fhir;
 import no.knutepunkt.model.fhir.VkpCode;
 import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
@@ -61,6 +62,17 @@ public final class DeepValidator {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    public static final String NAME = "hapi-fhir-validation 8.8.1 + vkp-r4-conformance 0.9.0";
+
+    /** Everything the validator says of the body, warnings included; information is left out. */
+    public List<MessageValidated.Issue> validate(String body) {
+        return validator.validateWithResult(body).getMessages().stream()
+                .filter(m -> m.getSeverity() != ResultSeverityEnum.INFORMATION)
+                .map(m -> new MessageValidated.Issue(m.getSeverity() == ResultSeverityEnum.WARNING ? "warning" : "error",
+                        finding(m).rule(), m.getLocationString(), m.getMessage()))
+                .toList();
     }
 
     /** Errors and fatal errors only: what would refuse the message. */
