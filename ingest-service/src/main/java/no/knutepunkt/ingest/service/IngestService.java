@@ -117,7 +117,12 @@ public class IngestService {
         }
         // the status is readable as soon as the vendor has its answer; the listener applies the same event again
         return publisher.publish(envelope)
-                .onFailure().invoke(() -> decisions.forget(messageId))
+                .onFailure().transform(e -> {
+                    decisions.forget(messageId);
+                    // not durably stored means not accepted: the vendor must retry, and the answer says so
+                    return new Rejection(504, Outcomes.error(IssueType.TIMEOUT, VkpCode.TIMED_OUT, "log-write",
+                            "the message could not be stored in time and was not accepted; send it again"));
+                })
                 .chain(() -> projection.apply(envelope))
                 .chain(() -> waitForDecision ? decisions.decision(messageId, config.decisionWait())
                         : Uni.createFrom().<EventData>nullItem())

@@ -51,6 +51,7 @@ class RateLimitTest {
                 throttled++;
                 assertNotNull(r.header("Retry-After"));
                 assertEquals("throttled", r.path("issue[0].code"));
+                assertEquals("3", r.path("issue[0].details.coding[0].code"));
             } else {
                 assertEquals(202, r.statusCode());
             }

@@ -152,7 +152,7 @@ class VkpResourceTest {
         post(tokens.vendor(VKP_ID, List.of("nhn:vkp/api/user/bundle.read")), "application/fhir+json", body)
                 .then().statusCode(403).body("issue[0].details.coding[0].code", equalTo("1.4"));
         post(tokens.sign(with(claims, "client_amr", "client_secret_basic")), "application/fhir+json", body)
-                .then().statusCode(403);
+                .then().statusCode(403).body("issue[0].details.coding[0].code", equalTo("1"));
         post(tokens.vendor(VKP_ID, List.of("nhn:vkp/api/user/bundle.*")), "application/fhir+json", body)
                 .then().statusCode(202);
     }
@@ -261,6 +261,34 @@ class VkpResourceTest {
                         "Encounter", "MedicationDispense")));
         given().get("/v1/metadata").then().statusCode(200)
                 .body("rest[0].resource.type", equalTo(List.of("Bundle", "Composition", "MedicationDispense")));
+    }
+
+    /** Each shared fixture, on both write surfaces: 01–04 accepted, 05–06 refused with their VKP codes. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"01-medication-dispense-success.json,202,",
+            "02-missed-dose-alarm.json,202,", "03-digital-supervision-encounter.json,202,",
+            "04-response-centre-alarm-log.json,202,", "05-invalid-missing-patient-identifier.json,400,2.1",
+            "06-invalid-unknown-resource-type.json,400,2.4"})
+    void everyFixtureGetsItsVerdictOnBothSurfaces(String fixture, int status, String vkpCode) {
+        Map<String, Object> claims = tokens.baseClaims("fixture-client", List.of(WRITE, "nhn:jft/api"));
+        claims.put("nhn:vkp/client/claims/vkp-id", VKP_ID);
+        claims.put("helseid://claims/client/claims/orgnr_parent", ORGNR);
+        String token = tokens.sign(claims);
+        for (String path : List.of("/epj/r4/" + ORGNR + "/bundle", "/v1/Bundle")) {
+            var answer = given().auth().oauth2(token).contentType("application/fhir+json")
+                    .body(Examples.fresh(fixture)).post(path).then().statusCode(status)
+                    .body("resourceType", equalTo("OperationOutcome"));
+            if (vkpCode != null) {
+                answer.body("issue[0].details.coding[0].code", equalTo(vkpCode));
+            }
+        }
+    }
+
+    @Test
+    void anEmptyBundleIsInvalidData() {
+        post(tokens.vendor(VKP_ID, List.of(WRITE)), "application/fhir+json",
+                "{\"resourceType\":\"Bundle\",\"type\":\"collection\"}")
+                .then().statusCode(400).body("issue[0].details.coding[0].code", equalTo("2"));
     }
 
     static Map<String, Object> with(Map<String, Object> claims, String name, Object value) {
