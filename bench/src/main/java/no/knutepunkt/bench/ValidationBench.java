@@ -1,17 +1,16 @@
 package no.knutepunkt.bench;
 
-import no.knutepunkt.ingest.config.IngestConfig;
 import no.knutepunkt.ingest.fhir.BundleInspector;
 import no.knutepunkt.ingest.fhir.validation.DeepValidator;
+import no.knutepunkt.ingest.fhir.validation.RuleSet;
+import no.knutepunkt.ingest.fhir.validation.VkpRules;
 import no.knutepunkt.model.rest.Rejection;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Per-bundle cost of the fast path (ingest's parse and VKP rules) against HAPI's FhirInstanceValidator with the
@@ -31,7 +30,8 @@ public final class ValidationBench {
                 corpus.add(Files.readString(p));
             }
         }
-        BundleInspector fast = new BundleInspector(config());
+        // the deployment defaults: lenient rules, test data, default limits
+        BundleInspector fast = new BundleInspector(RuleSet.LENIENT, VkpRules.Environment.TEST, 40, 500);
         DeepValidator deep = new DeepValidator();
         int warmup = Math.max(50, rounds / 5);
         for (int i = 0; i < warmup; i++) {
@@ -75,58 +75,5 @@ public final class ValidationBench {
         } catch (Rejection e) {
             // an invalid fixture: refused, which is the work measured
         }
-    }
-
-    /** The deployment defaults: lenient rules, test data, default limits. */
-    static IngestConfig config() {
-        return new IngestConfig() {
-            public String pseudonymSecret() {
-                return "benchmark-secret-0123456789";
-            }
-
-            public Duration decisionWait() {
-                return Duration.ZERO;
-            }
-
-            public Validation validation() {
-                return new Validation() {
-                    public String ruleSet() {
-                        return "lenient-1";
-                    }
-
-                    public Optional<List<String>> modes() {
-                        return Optional.empty();
-                    }
-
-                    public String environment() {
-                        return "test";
-                    }
-                };
-            }
-
-            public Limits limits() {
-                return new Limits() {
-                    public long maxBodyBytes() {
-                        return 1 << 20;
-                    }
-
-                    public int maxDepth() {
-                        return 40;
-                    }
-
-                    public int maxEntries() {
-                        return 500;
-                    }
-
-                    public int perClientPerSecond() {
-                        return 100;
-                    }
-
-                    public int perClientBurst() {
-                        return 200;
-                    }
-                };
-            }
-        };
     }
 }

@@ -30,14 +30,23 @@ import java.util.List;
 @ApplicationScoped
 public class BundleInspector {
 
-    private final IngestConfig.Limits limits;
     private final RuleSet rules;
     private final VkpRules.Environment environment;
+    private final int maxDepth;
+    private final int maxEntries;
 
+    @jakarta.inject.Inject
     public BundleInspector(IngestConfig config) {
-        this.limits = config.limits();
-        this.rules = RuleSet.named(config.validation().ruleSet(), config.validation().modes().orElse(List.of()));
-        this.environment = VkpRules.Environment.valueOf(config.validation().environment().toUpperCase());
+        this(RuleSet.named(config.validation().ruleSet(), config.validation().modes().orElse(List.of())),
+                VkpRules.Environment.valueOf(config.validation().environment().toUpperCase()),
+                config.limits().maxDepth(), config.limits().maxEntries());
+    }
+
+    public BundleInspector(RuleSet rules, VkpRules.Environment environment, int maxDepth, int maxEntries) {
+        this.rules = rules;
+        this.environment = environment;
+        this.maxDepth = maxDepth;
+        this.maxEntries = maxEntries;
         // the first parse builds HAPI's model (seconds); do it at start-up, not in a vendor's request
         Fhir.strictJsonParser().parseResource(Bundle.class, "{\"resourceType\":\"Bundle\",\"type\":\"collection\"}");
     }
@@ -118,7 +127,7 @@ public class BundleInspector {
             throw new Rejection(400, Outcomes.error(IssueType.STRUCTURE, VkpCode.INVALID_FORMAT, "fhir-parse",
                     "the request has no body"));
         }
-        JsonShape.check(body, limits.maxDepth(), limits.maxEntries());
+        JsonShape.check(body, maxDepth, maxEntries);
         ParseFindings parser = new ParseFindings();
         try {
             Resource resource = (Resource) Fhir.jsonParser().setParserErrorHandler(parser).parseResource(body);

@@ -1,16 +1,15 @@
 package no.knutepunkt.ingest.fhir;
 
 import no.knutepunkt.ingest.Examples;
-import no.knutepunkt.ingest.config.IngestConfig;
+import no.knutepunkt.ingest.fhir.validation.RuleSet;
+import no.knutepunkt.ingest.fhir.validation.VkpRules;
 import no.knutepunkt.model.rest.Rejection;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -22,55 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BundleInspectorTest {
 
     static BundleInspector inspector(String ruleSet, String environment) {
-        return new BundleInspector(new IngestConfig() {
-            public String pseudonymSecret() {
-                return "x".repeat(16);
-            }
-
-            public Duration decisionWait() {
-                return Duration.ZERO;
-            }
-
-            public Validation validation() {
-                return new Validation() {
-                    public String ruleSet() {
-                        return ruleSet;
-                    }
-
-                    public Optional<List<String>> modes() {
-                        return Optional.empty();
-                    }
-
-                    public String environment() {
-                        return environment;
-                    }
-                };
-            }
-
-            public Limits limits() {
-                return new Limits() {
-                    public long maxBodyBytes() {
-                        return 1 << 20;
-                    }
-
-                    public int maxDepth() {
-                        return 40;
-                    }
-
-                    public int maxEntries() {
-                        return 500;
-                    }
-
-                    public int perClientPerSecond() {
-                        return 100;
-                    }
-
-                    public int perClientBurst() {
-                        return 100;
-                    }
-                };
-            }
-        });
+        return new BundleInspector(RuleSet.named(ruleSet, List.of()),
+                VkpRules.Environment.valueOf(environment.toUpperCase()), 40, 500);
     }
 
     static final BundleInspector LENIENT = inspector("lenient-1", "test");
