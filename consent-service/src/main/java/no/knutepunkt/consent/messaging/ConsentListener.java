@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import no.knutepunkt.consent.repository.GrantRepository;
 import no.knutepunkt.consent.service.ConsentDecider;
 import no.knutepunkt.consent.service.GrantProjection;
+import no.knutepunkt.consent.service.GrantService;
 import no.knutepunkt.model.event.EventCodec;
 import no.knutepunkt.model.event.EventData;
 import no.knutepunkt.model.event.EventEnvelope;
@@ -20,8 +21,6 @@ import java.time.Duration;
  */
 @ApplicationScoped
 public class ConsentListener {
-
-    static final String SOURCE = "knutepunkt/consent-service";
 
     private final GrantProjection projection;
     private final GrantRepository grants;
@@ -44,7 +43,7 @@ public class ConsentListener {
         MessageReceived message = (MessageReceived) envelope.payload();
         return decide(message)
                 .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(2)).atMost(8)
-                .chain(decision -> publisher.decided(EventEnvelope.causedBy(envelope, SOURCE, decision)));
+                .chain(decision -> publisher.decided(EventEnvelope.causedBy(envelope, GrantService.SOURCE, decision)));
     }
 
     private Uni<EventData> decide(MessageReceived message) {

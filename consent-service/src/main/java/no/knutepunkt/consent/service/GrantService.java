@@ -23,7 +23,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class GrantService {
 
-    static final String SOURCE = "knutepunkt/consent-service";
+    /** The CloudEvents source of every event consent-service writes. */
+    public static final String SOURCE = "knutepunkt/consent-service";
 
     private final ConsentPublisher publisher;
     private final GrantRepository grants;

@@ -4,6 +4,7 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import no.knutepunkt.ingest.fhir.validation.DeepValidator;
+import no.knutepunkt.ingest.service.IngestService;
 import no.knutepunkt.model.event.EventCodec;
 import no.knutepunkt.model.event.EventEnvelope;
 import no.knutepunkt.model.event.MessageReceived;
@@ -24,8 +25,6 @@ import java.util.List;
 @ApplicationScoped
 public class DeepValidationListener {
 
-    static final String SOURCE = "knutepunkt/ingest-service";
-
     private final MutinyEmitter<String> findings;
     private volatile DeepValidator validator;
 
@@ -44,7 +43,7 @@ public class DeepValidationListener {
         int errors = (int) issues.stream().filter(i -> "error".equals(i.severity())).count();
         MessageValidated validated = new MessageValidated(received.messageId(), received.orgnr(), DeepValidator.NAME,
                 errors, issues.size() - errors, issues, Instant.now().truncatedTo(ChronoUnit.MICROS));
-        findings.sendMessageAndAwait(KafkaEvents.message(EventEnvelope.causedBy(envelope, SOURCE, validated)));
+        findings.sendMessageAndAwait(KafkaEvents.message(EventEnvelope.causedBy(envelope, IngestService.SOURCE, validated)));
     }
 
     /** Built on first use: seconds of snapshot generation that start-up need not wait for. */

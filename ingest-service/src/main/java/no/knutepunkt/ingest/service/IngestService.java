@@ -34,7 +34,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class IngestService {
 
-    static final String SOURCE = "knutepunkt/ingest-service";
+    /** The CloudEvents source of every event ingest-service writes. */
+    public static final String SOURCE = "knutepunkt/ingest-service";
 
     private final BundleInspector inspector;
     private final ReceivedPublisher publisher;

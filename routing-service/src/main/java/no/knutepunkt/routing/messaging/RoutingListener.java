@@ -18,8 +18,6 @@ import java.time.Duration;
 @ApplicationScoped
 public class RoutingListener {
 
-    static final String SOURCE = "knutepunkt/routing-service";
-
     private final RouteService service;
     private final RouteRepository routes;
     private final RoutingPublisher publisher;
@@ -44,6 +42,6 @@ public class RoutingListener {
         return Panache.withSession(() -> routes.findById(message.orgnr()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(2)).atMost(8)
                 .map(route -> Router.route(message, route))
-                .chain(decision -> publisher.routed(EventEnvelope.causedBy(envelope, SOURCE, decision)));
+                .chain(decision -> publisher.routed(EventEnvelope.causedBy(envelope, RouteService.SOURCE, decision)));
     }
 }

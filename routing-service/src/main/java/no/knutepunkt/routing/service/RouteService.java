@@ -24,7 +24,8 @@ import java.util.Set;
 @ApplicationScoped
 public class RouteService {
 
-    static final String SOURCE = "knutepunkt/routing-service";
+    /** The CloudEvents source of every event routing-service writes. */
+    public static final String SOURCE = "knutepunkt/routing-service";
     static final Set<String> PRODUCTS = Set.of("cosdoc", "gerica", "profil", "helseplattformen", "generic-fhir");
     static final Set<String> MODES = Set.of("push", "pull", "both");
 
