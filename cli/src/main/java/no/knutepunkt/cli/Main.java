@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -60,7 +61,7 @@ public final class Main {
 
     private static int usage() {
         System.err.println("""
-                usage: knutepunkt-cli keys | topics [--replicas N --min-insync N] | ready URL... |
+                usage: knutepunkt-cli keys | topics [--replicas N --min-insync N] | ready [PID@]URL... |
                        token vendor [--vkp-id ID] [--scope S]... | token admin --orgnr N | token operator |
                        seed | send FILE [--org ORGNR]""");
         System.exit(64);
@@ -95,10 +96,17 @@ public final class Main {
         return 0;
     }
 
-    /** Waits until every URL answers 200 (the services' readiness), or gives up after the timeout. */
-    private static int ready(List<String> urls) throws InterruptedException {
+    /**
+     * Waits until every URL answers 200 (the services' readiness), or gives up after the timeout. An argument
+     * {@code PID@URL} also gives up at once when that process has died, instead of waiting out the timeout.
+     */
+    private static int ready(List<String> targets) throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(Long.parseLong(env("KNUTEPUNKT_READY_TIMEOUT", "180")));
-        for (String url : urls) {
+        for (String target : targets) {
+            int at = target.indexOf('@');
+            String url = target.substring(at + 1);
+            Optional<ProcessHandle> process = at < 0 ? Optional.empty()
+                    : ProcessHandle.of(Long.parseLong(target.substring(0, at)));
             while (true) {
                 try {
                     if (HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
@@ -107,6 +115,10 @@ public final class Main {
                     }
                 } catch (IOException e) {
                     // not listening yet
+                }
+                if (at >= 0 && !process.map(ProcessHandle::isAlive).orElse(false)) {
+                    System.err.println("exited before it was ready: " + url);
+                    return 1;
                 }
                 if (Instant.now().isAfter(deadline)) {
                     System.err.println("not ready: " + url);
