@@ -21,6 +21,7 @@ final class Hub {
     static final int BASE = Integer.parseInt(System.getProperty("knutepunkt.system.port-base", "38000"));
     static final Path HOME = ROOT.resolve("system-tests/target/hub");
     static final String INGEST = "http://127.0.0.1:" + (BASE + 81);
+    static final String CONSENT = "http://127.0.0.1:" + (BASE + 82);
     static final String EPJ = "http://127.0.0.1:" + (BASE + 90);
     static final String KAFKA = "127.0.0.1:" + (BASE + 92);
 
@@ -77,6 +78,17 @@ final class Hub {
 
     static HttpResponse<String> http(String method, String url, String token, String body, String prefer)
             throws IOException, InterruptedException {
+        return send(method, url, token, body, prefer, "application/fhir+json");
+    }
+
+    /** A call to one of the hub's own JSON APIs (consent, routing). */
+    static HttpResponse<String> api(String method, String url, String token, String body) throws IOException,
+            InterruptedException {
+        return send(method, url, token, body, null, "application/json");
+    }
+
+    private static HttpResponse<String> send(String method, String url, String token, String body, String prefer,
+            String contentType) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
@@ -84,7 +96,7 @@ final class Hub {
             b.header("Authorization", "Bearer " + token);
         }
         if (body != null) {
-            b.header("Content-Type", "application/fhir+json");
+            b.header("Content-Type", contentType);
         }
         if (prefer != null) {
             b.header("Prefer", prefer);

@@ -130,6 +130,47 @@ class HubFlowTest {
     }
 
     @Test
+    @Order(3)
+    void aMunicipalityGrantsAndTheMessageIsDeliveredThenRevokesAndTheNextIsDenied() throws Exception {
+        String vkpId = "Nyleverandor_" + UUID.randomUUID().toString().substring(0, 8) + "_" + ORGNR;
+        String admin = Hub.token("admin", "--orgnr", ORGNR);
+        String grants = Hub.CONSENT + "/consent/v1/municipalities/" + ORGNR + "/grants";
+        HttpResponse<String> granted = Hub.api("POST", grants, admin, "{\"vkpId\":\"" + vkpId + "\",\"vendor\":"
+                + "\"Nyleverandor\",\"system\":\"Dispenser\",\"scopes\":[\"nhn:vkp/api/user/bundle.write\"],"
+                + "\"legalBasis\":\"hol. § 3-2\"}");
+        assertEquals(201, granted.statusCode(), granted.body());
+        String grantId = JSON.readTree(granted.body()).path("grantId").asText();
+
+        String vendor = Hub.token("vendor", "--vkp-id", vkpId);
+        String body = fresh("01-medication-dispense-success.json");
+        String dispenseId = JSON.readTree(body).path("entry").path(0).path("resource").path("identifier").path(0)
+                .path("value").asText();
+        HttpResponse<String> sent = Hub.http("POST", Hub.INGEST + "/epj/r4/" + ORGNR + "/bundle", vendor, body);
+        assertEquals(202, sent.statusCode(), sent.body());
+        await().atMost(Duration.ofSeconds(60)).until(() -> countOf(List.of(dispenseId)) == 1);
+
+        HttpResponse<String> revoked = Hub.api("POST", grants + "/" + grantId + "/revoke", admin,
+                "{\"reason\":\"avtalen er sagt opp\"}");
+        assertEquals(200, revoked.statusCode(), revoked.body());
+        long start = System.nanoTime();
+        HttpResponse<String> next = Hub.http("POST", Hub.INGEST + "/epj/r4/" + ORGNR + "/bundle", vendor,
+                fresh("01-medication-dispense-success.json"));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(403, next.statusCode(), next.body());
+        assertEquals("1.1", JSON.readTree(next.body()).path("issue").path(0).path("details").path("coding").path(0)
+                .path("code").asText());
+        System.out.printf("the first message after the revocation was denied in the same request, in %d ms%n", millis);
+
+        // the municipality sees both decisions, and the grant's history
+        String messageId = next.headers().firstValue("X-Message-Id").orElseThrow();
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertEquals("grant-revoked", JSON.readTree(Hub.api(
+                "GET", Hub.CONSENT + "/consent/v1/municipalities/" + ORGNR + "/decisions/" + messageId, admin, null)
+                .body()).path("decision").path("rule").asText()));
+        JsonNode history = JSON.readTree(Hub.api("GET", grants + "/" + grantId + "/history", admin, null).body());
+        assertEquals(2, history.size(), history.toString());
+    }
+
+    @Test
     @Order(4)
     void killingDeliveryWhileMessagesAreInFlightLosesNone() throws Exception {
         String token = Hub.token("vendor");

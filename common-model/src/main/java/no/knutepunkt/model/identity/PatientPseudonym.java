@@ -33,4 +33,9 @@ public final class PatientPseudonym {
             throw new IllegalStateException(e);
         }
     }
+
+    /** The key of a person by national id alone: the system a message would name for it (D-nummer or FNR). */
+    public String ofNationalId(String nationalId) {
+        return of(NationalId.isDNumber(nationalId) ? NationalId.DNR_SYSTEM : NationalId.FNR_SYSTEM, nationalId);
+    }
 }

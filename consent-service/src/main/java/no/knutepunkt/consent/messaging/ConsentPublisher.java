@@ -11,17 +11,18 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 @ApplicationScoped
 public class ConsentPublisher {
 
-    private final MutinyEmitter<String> grantChanges;
+    private final MutinyEmitter<String> registerChanges;
     private final MutinyEmitter<String> decisions;
 
-    public ConsentPublisher(@Channel("grant-changes") MutinyEmitter<String> grantChanges,
+    public ConsentPublisher(@Channel("register-changes") MutinyEmitter<String> registerChanges,
             @Channel("decisions") MutinyEmitter<String> decisions) {
-        this.grantChanges = grantChanges;
+        this.registerChanges = registerChanges;
         this.decisions = decisions;
     }
 
-    public Uni<Void> grantChanged(EventEnvelope envelope) {
-        return grantChanges.sendMessage(KafkaEvents.message(envelope));
+    /** A grant or restriction event, keyed by the municipality's orgnr so that its register stays in order. */
+    public Uni<Void> registerChanged(EventEnvelope envelope) {
+        return registerChanges.sendMessage(KafkaEvents.message(envelope));
     }
 
     public Uni<Void> decided(EventEnvelope envelope) {

@@ -1,6 +1,7 @@
 package no.knutepunkt.consent.service;
 
-import no.knutepunkt.consent.Grant;
+import no.knutepunkt.consent.GrantVersion;
+import no.knutepunkt.consent.PatientRestriction;
 import no.knutepunkt.model.event.EventData;
 import no.knutepunkt.model.event.MessageAuthorized;
 import no.knutepunkt.model.event.MessageDenied;
@@ -15,41 +16,97 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Decides one received message from the grants of its sender at its municipality, as they stood when the message
- * was received. Every outcome names the rule that decided and the grant it looked at.
+ * The consent rules, as one function of the register as it stood at a time. Live decisions and what-if evaluations
+ * both go through {@link #judge}, so an evaluation of a past time answers what the decision then was.
  */
 public final class ConsentDecider {
+
+    /** What a restricted sender is told: the code, and nothing about the restriction. */
+    static final String RESTRICTED_REASON = "the municipality does not accept this message";
 
     private ConsentDecider() {
     }
 
-    public static EventData decide(MessageReceived message, List<Grant> grants) {
-        Instant at = message.receivedAt();
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        Optional<Grant> active = grants.stream().filter(g -> "active".equals(g.stateAt(at))).findFirst();
-        if (active.isPresent()) {
-            Grant grant = active.get();
-            if (!HelseIdClaims.allows(grant.scopeList(), message.writtenResource(), "write")) {
-                return denied(message, VkpCode.NOT_ALLOWED, "grant-scope", grant.grantId,
-                        "the grant does not allow writing " + message.writtenResource(), now);
-            }
-            return new MessageAuthorized(message.messageId(), message.orgnr(), message.sender(), message.kind(),
-                    "grant-active", grant.grantId, grant.version, message.payload(), now);
-        }
-        // explain with the most recently changed grant, if there is one
-        Optional<Grant> latest = grants.stream().max(Comparator.comparing(g -> g.changedAt));
-        if (latest.isEmpty()) {
-            return denied(message, VkpCode.NOT_ALLOWED, "no-grant", null,
-                    "no grant for sender " + message.sender().vkpId() + " at municipality " + message.orgnr(), now);
-        }
-        Grant grant = latest.get();
-        String state = grant.stateAt(at);
-        return denied(message, VkpCode.NOT_ACTIVE, "grant-" + state, grant.grantId,
-                "the grant for sender " + message.sender().vkpId() + " is " + state, now);
+    /**
+     * Would {@code vkpId} be allowed {@code access} (read or write) to {@code resource} at {@code orgnr} at {@code at}?
+     *
+     * @param serviceCodes the ServiceCodes a read is for; each must be granted
+     * @param patientKey   the patient's keyed hash, or null when the question is about no one patient
+     */
+    public record Question(String orgnr, String vkpId, String resource, String access, List<String> serviceCodes,
+            String patientKey, Instant at) {
     }
 
-    private static MessageDenied denied(MessageReceived m, VkpCode code, String rule, String grantId, String reason,
-            Instant now) {
-        return new MessageDenied(m.messageId(), m.orgnr(), m.sender(), code.code(), reason, rule, grantId, now);
+    /** The answer, naming the rule and the grant version (and restriction) that decided it. */
+    public record Verdict(boolean allowed, String vkpCode, String rule, String reason, String grantId,
+            Integer grantVersion, String restrictionId) {
+
+        static Verdict deny(VkpCode code, String rule, String reason, GrantVersion grant, String restrictionId) {
+            return new Verdict(false, code.code(), rule, reason, grant == null ? null : grant.grantId,
+                    grant == null ? null : grant.version, restrictionId);
+        }
+    }
+
+    /**
+     * @param grants       the sender's grants at the municipality as they stood at the question's time
+     * @param restrictions the restrictions on the patient in force at that time
+     */
+    public static Verdict judge(Question q, List<GrantVersion> grants, List<PatientRestriction> restrictions) {
+        List<GrantVersion> active = grants.stream().filter(g -> "active".equals(g.stateAt(q.at()))).toList();
+        if (active.isEmpty()) {
+            Optional<GrantVersion> latest = grants.stream().max(Comparator.comparing(g -> g.changedAt));
+            if (latest.isEmpty()) {
+                return Verdict.deny(VkpCode.NOT_ALLOWED, "no-grant",
+                        "no grant for sender " + q.vkpId() + " at municipality " + q.orgnr(), null, null);
+            }
+            String state = latest.get().stateAt(q.at());
+            return Verdict.deny(VkpCode.NOT_ACTIVE, "grant-" + state,
+                    "the grant for sender " + q.vkpId() + " is " + state, latest.get(), null);
+        }
+        Optional<GrantVersion> allowing = active.stream()
+                .filter(g -> HelseIdClaims.allows(g.scopeList(), q.resource(), q.access())).findFirst();
+        if (allowing.isEmpty()) {
+            return Verdict.deny(VkpCode.NOT_ALLOWED, "grant-scope",
+                    "the grant does not allow " + q.access() + " of " + q.resource(), active.get(0), null);
+        }
+        GrantVersion grant = allowing.get();
+        if ("read".equals(q.access())) {
+            List<String> asked = q.serviceCodes() == null ? List.of() : q.serviceCodes();
+            if (asked.isEmpty()) {
+                return Verdict.deny(VkpCode.NOT_ALLOWED, "service-code-missing",
+                        "a read names the ServiceCodes it is for", grant, null);
+            }
+            List<String> refused = asked.stream().filter(c -> !grant.serviceCodeList().contains(c)).toList();
+            if (!refused.isEmpty()) {
+                return Verdict.deny(VkpCode.NOT_ALLOWED, "grant-service-code",
+                        "the grant does not allow reads for ServiceCode " + String.join(",", refused), grant, null);
+            }
+        }
+        Optional<PatientRestriction> restriction = q.patientKey() == null ? Optional.empty()
+                : restrictions.stream().filter(r -> q.patientKey().equals(r.patientKey) && r.activeAt(q.at())
+                        && r.appliesTo(q.vkpId())).findFirst();
+        if (restriction.isPresent()) {
+            return Verdict.deny(VkpCode.FORBIDDEN, "patient-restricted", RESTRICTED_REASON, grant,
+                    restriction.get().restrictionId);
+        }
+        return new Verdict(true, null, "grant-active", null, grant.grantId, grant.version, null);
+    }
+
+    /** The decision event for a received message, judged as the register stood when it was received. */
+    public static EventData decide(MessageReceived m, List<GrantVersion> grants,
+            List<PatientRestriction> restrictions) {
+        Verdict v = judge(questionOf(m), grants, restrictions);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        if (v.allowed()) {
+            return new MessageAuthorized(m.messageId(), m.orgnr(), m.sender(), m.kind(), v.rule(), v.grantId(),
+                    v.grantVersion(), m.payload(), now);
+        }
+        return new MessageDenied(m.messageId(), m.orgnr(), m.sender(), v.vkpCode(), v.reason(), v.rule(),
+                v.grantId(), now, v.grantVersion(), v.restrictionId());
+    }
+
+    static Question questionOf(MessageReceived m) {
+        return new Question(m.orgnr(), m.sender().vkpId(), m.writtenResource(), "write", List.of(), m.patientKey(),
+                m.receivedAt());
     }
 }

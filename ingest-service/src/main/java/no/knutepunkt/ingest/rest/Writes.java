@@ -64,7 +64,7 @@ public class Writes {
         URI location = URI.create(StatusResource.location(type, messageId));
         if (receipt.decision() instanceof MessageDenied denied) {
             OperationOutcome outcome = Outcomes.error(IssueType.FORBIDDEN, VkpCode.ofCode(denied.vkpCode()),
-                    denied.rule(), denied.reason());
+                    denied.ruleForSender(), denied.reason());
             outcome.getIssueFirstRep().addExtension(Outcomes.MESSAGE_ID_EXTENSION, new StringType(messageId));
             return Response.status(403).type(FHIR_JSON).entity(Outcomes.toJson(outcome))
                     .header("X-Message-Id", messageId).location(location).build();

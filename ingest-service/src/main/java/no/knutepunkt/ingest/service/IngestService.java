@@ -102,7 +102,7 @@ public class IngestService {
         return Panache.withSession(() -> statuses.findById(messageId)).map(status -> new Receipt(messageId,
                 status != null && status.deniedAt != null
                         ? new MessageDenied(messageId, status.orgnr, null, status.reasonCode, status.reason,
-                                status.rule, null, status.deniedAt)
+                                status.rule, null, status.deniedAt, null, null)
                         : null, null));
     }
 

@@ -48,7 +48,7 @@ public class StatusProjection {
         }
         if (data instanceof MessageDenied e) {
             return new Step(e.messageId(), e.orgnr(), e.sender().vkpId(), null, "denied_at", e.decidedAt(),
-                    e.vkpCode(), e.reason(), e.rule(), null);
+                    e.vkpCode(), e.reason(), e.ruleForSender(), null);
         }
         if (data instanceof MessageRouted e) {
             return new Step(e.messageId(), e.orgnr(), null, null, "routed_at", e.routedAt(), null, null, null,
