@@ -73,6 +73,13 @@ public final class DevTokens {
         return sign(claims);
     }
 
+    /** A municipality's EPJ system, bound to its orgnr. */
+    public String epj(String orgnr) {
+        Map<String, Object> claims = baseClaims("kommune-" + orgnr + "-epj", List.of(HelseIdClaims.SCOPE_EPJ));
+        claims.put(HelseIdClaims.ORGNR_PARENT, orgnr);
+        return sign(claims);
+    }
+
     public String operator() {
         return sign(baseClaims("nhn-operator", List.of(HelseIdClaims.SCOPE_OPERATOR)));
     }

@@ -62,7 +62,7 @@ public final class Main {
     private static int usage() {
         System.err.println("""
                 usage: knutepunkt-cli keys | topics [--replicas N --min-insync N] | ready [PID@]URL... |
-                       token vendor [--vkp-id ID] [--scope S]... | token admin --orgnr N | token operator |
+                       token vendor [--vkp-id ID] [--scope S]... | token admin|epj --orgnr N | token operator |
                        seed | send FILE [--org ORGNR]""");
         System.exit(64);
         return 64;
@@ -86,6 +86,7 @@ public final class Main {
                         scopes.isEmpty() ? List.of(HelseIdClaims.vkpScope("bundle", "write")) : scopes);
             }
             case "admin" -> tokens.municipalityAdmin(option(args, "--orgnr", demoOrgnr()));
+            case "epj" -> tokens.epj(option(args, "--orgnr", demoOrgnr()));
             case "operator" -> tokens.operator();
             default -> null;
         };

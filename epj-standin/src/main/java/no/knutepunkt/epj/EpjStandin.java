@@ -40,9 +40,16 @@ public final class EpjStandin implements AutoCloseable {
     private final Map<String, String> byIdentifier = new LinkedHashMap<>();
     private volatile Behaviour behaviour = Behaviour.OK;
 
-    /** How the stand-in answers: normally, with an error status, never, or after a delay. */
-    public record Behaviour(String mode, int status, long delayMs) {
+    /**
+     * How the stand-in answers: normally, with an error status, never, or after a delay; to every request, or only to
+     * those whose body contains {@code match} (one bad message among good ones).
+     */
+    public record Behaviour(String mode, int status, long delayMs, String match) {
         static final Behaviour OK = new Behaviour("ok", 200, 0);
+
+        public Behaviour(String mode, int status, long delayMs) {
+            this(mode, status, delayMs, null);
+        }
     }
 
     public EpjStandin(String host, int port, Path dataFile) throws IOException {
@@ -87,20 +94,21 @@ public final class EpjStandin implements AutoCloseable {
 
     private void fhir(HttpExchange ex) throws IOException {
         try (ex) {
-            if (!applyBehaviour(ex)) {
+            byte[] raw = ex.getRequestBody().readAllBytes();
+            if (!applyBehaviour(ex, new String(raw, StandardCharsets.UTF_8))) {
                 return;
             }
             String[] path = ex.getRequestURI().getPath().replaceFirst("^/fhir/?", "").split("/");
             String method = ex.getRequestMethod();
             if ("POST".equals(method) && path[0].isEmpty()) {
-                JsonNode body = JSON.readTree(ex.getRequestBody());
+                JsonNode body = JSON.readTree(raw);
                 if (!"transaction".equals(body.path("type").asText())) {
                     respond(ex, 400, outcome("only transaction Bundles may be posted to the base"));
                     return;
                 }
                 respond(ex, 200, transaction(body));
             } else if ("POST".equals(method) && path.length == 1) {
-                ObjectNode resource = (ObjectNode) JSON.readTree(ex.getRequestBody());
+                ObjectNode resource = (ObjectNode) JSON.readTree(raw);
                 Created created = create(path[0], resource, ex.getRequestHeaders().getFirst("If-None-Exist"));
                 ex.getResponseHeaders().add("Location", baseUrl() + "/" + path[0] + "/" + created.id());
                 respond(ex, created.isNew() ? 201 : 200, created.resource());
@@ -118,8 +126,11 @@ public final class EpjStandin implements AutoCloseable {
     }
 
     /** Answers false when the behaviour has already answered (fail) or should never answer (hang). */
-    private boolean applyBehaviour(HttpExchange ex) throws IOException {
+    private boolean applyBehaviour(HttpExchange ex, String body) throws IOException {
         Behaviour b = behaviour;
+        if (b.match() != null && !body.contains(b.match())) {
+            return true;
+        }
         switch (b.mode()) {
             case "fail" -> {
                 respond(ex, b.status(), outcome("told to fail"));
@@ -235,7 +246,7 @@ public final class EpjStandin implements AutoCloseable {
             if ("POST".equals(ex.getRequestMethod())) {
                 JsonNode body = JSON.readTree(ex.getRequestBody());
                 behave(new Behaviour(body.path("mode").asText("ok"), body.path("status").asInt(503),
-                        body.path("delayMs").asLong(0)));
+                        body.path("delayMs").asLong(0), body.hasNonNull("match") ? body.get("match").asText() : null));
             }
             Behaviour b = behaviour;
             respond(ex, 200, JSON.createObjectNode().put("mode", b.mode()).put("status", b.status())

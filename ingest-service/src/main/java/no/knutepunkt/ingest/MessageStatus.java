@@ -34,6 +34,10 @@ public class MessageStatus extends PanacheEntityBase {
     /** The rule that stopped the message, when one did. */
     public String rule;
     public Integer attempts;
+    /** When delivery will try again, after a failed attempt; the error of that attempt. */
+    public Instant nextAttemptAt;
+    @Column(length = 2000)
+    public String lastError;
     /** Deep validation, off the request path: when, how many errors and warnings, and the findings as JSON. */
     public Instant validatedAt;
     public Integer validationErrors;

@@ -3,7 +3,8 @@ package no.knutepunkt.model.event;
 import java.time.Instant;
 
 /**
- * Delivery gave up after the bounded number of attempts.
+ * Delivery gave up: the EPJ refused the message, or the bound on attempts or age was reached. The message is now a
+ * dead letter, kept until an operator or the municipality resends or deletes it.
  *
  * @param lastError the last error, without payload content
  */

@@ -5,7 +5,8 @@ package no.knutepunkt.model.event;
  * is the catalogue of all events in Knutepunkt.
  */
 public sealed interface EventData permits MessageReceived, MessageAuthorized, MessageDenied, MessageRouted,
-        MessageUnroutable, MessageDelivered, DeliveryFailed, AccessGranted, AccessRevoked, AccessExpiryWarned,
+        MessageUnroutable, MessageDelivered, DeliveryFailed, DeliveryAttemptFailed, MessageJournaled, DeliveryPaused,
+        DeliveryResumed, DeadLetterHandled, AccessGranted, AccessRevoked, AccessExpiryWarned,
         PatientRestricted, PatientRestrictionLifted, RouteRegistered, MessageValidated {
 
     /** The message (correlation) id this fact belongs to, or null for register changes. */

@@ -10,5 +10,16 @@ public enum MessageKind {
     SUPERVISION,
     /** A note only: Composition. */
     NOTE,
-    OTHER
+    OTHER;
+
+    /** Delivery order when messages wait: alarms before supervision, dispenser events and routine notes. */
+    public int defaultPriority() {
+        return switch (this) {
+            case ALARM -> 0;
+            case SUPERVISION -> 1;
+            case MEDICATION_DISPENSE -> 2;
+            case NOTE -> 3;
+            case OTHER -> 4;
+        };
+    }
 }

@@ -20,6 +20,8 @@ public final class HelseIdClaims {
 
     /** A municipality administrator of the consent register (with {@link #ORGNR_PARENT}). */
     public static final String SCOPE_CONSENT_ADMIN = "knutepunkt:consent/admin";
+    /** A municipality's EPJ (with {@link #ORGNR_PARENT}): fetches the messages addressed to it and acknowledges them. */
+    public static final String SCOPE_EPJ = "knutepunkt:epj";
     /** An NHN operator: routes, and reading everything. */
     public static final String SCOPE_OPERATOR = "knutepunkt:operator";
 

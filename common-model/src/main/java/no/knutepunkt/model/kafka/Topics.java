@@ -15,12 +15,14 @@ public final class Topics {
     public static final String CONSENT_DECISIONS = "knutepunkt.consent.decisions";
     /** Routing decisions: routed or unroutable, one per authorized message. */
     public static final String ROUTING_DECISIONS = "knutepunkt.routing.decisions";
-    /** Delivery outcomes: delivered or failed. */
+    /** Delivery outcomes: each failed attempt, delivered, dead-lettered, journaled. */
     public static final String DELIVERY_OUTCOMES = "knutepunkt.delivery.outcomes";
     /** Deep validation findings, one per received message, written off the request path. */
     public static final String VALIDATION_FINDINGS = "knutepunkt.validation.findings";
     /** Grant and revocation events of the municipalities' consent register. */
     public static final String CONSENT_GRANTS = "knutepunkt.consent.grants";
+    /** Operators' and municipalities' delivery actions: pauses, resumes, and what is done with dead letters. */
+    public static final String DELIVERY_CONTROL = "knutepunkt.delivery.control";
     /** Route changes of the routing register. */
     public static final String ROUTING_REGISTER = "knutepunkt.routing.register";
 
@@ -63,7 +65,8 @@ public final class Topics {
                 new Spec(DELIVERY_OUTCOMES, MESSAGE_PARTITIONS),
                 new Spec(VALIDATION_FINDINGS, MESSAGE_PARTITIONS),
                 new Spec(CONSENT_GRANTS, REGISTER_PARTITIONS),
-                new Spec(ROUTING_REGISTER, REGISTER_PARTITIONS)));
+                new Spec(ROUTING_REGISTER, REGISTER_PARTITIONS),
+                new Spec(DELIVERY_CONTROL, REGISTER_PARTITIONS)));
         SERVICES.forEach(s -> specs.add(new Spec(deadLetters(s), REGISTER_PARTITIONS)));
         return List.copyOf(specs);
     }

@@ -23,7 +23,8 @@ public class TopicsConfigSource implements ConfigSource {
                 "knutepunkt.topic.delivery-outcomes", Topics.DELIVERY_OUTCOMES,
                 "knutepunkt.topic.validation-findings", Topics.VALIDATION_FINDINGS,
                 "knutepunkt.topic.consent-grants", Topics.CONSENT_GRANTS,
-                "knutepunkt.topic.routing-register", Topics.ROUTING_REGISTER));
+                "knutepunkt.topic.routing-register", Topics.ROUTING_REGISTER,
+                "knutepunkt.topic.delivery-control", Topics.DELIVERY_CONTROL));
         Topics.SERVICES.forEach(s -> p.put("knutepunkt.topic.dead-letters." + s, Topics.deadLetters(s)));
         return Map.copyOf(p);
     }

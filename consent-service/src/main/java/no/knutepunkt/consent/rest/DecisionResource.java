@@ -17,6 +17,7 @@ import no.knutepunkt.consent.rest.Views.GrantView;
 import no.knutepunkt.consent.rest.Views.RestrictionView;
 import no.knutepunkt.consent.service.DecisionService;
 import no.knutepunkt.consent.service.DecisionService.Evaluation;
+import no.knutepunkt.model.rest.ApiCaller;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.time.Instant;
@@ -51,14 +52,14 @@ public class DecisionResource {
     @Path("/decisions")
     public Uni<List<DecisionView>> latest(@PathParam("orgnr") String orgnr, @QueryParam("vkpId") String vkpId,
             @QueryParam("limit") @DefaultValue("100") int limit) {
-        Caller.of(token).mustRead(orgnr);
+        ApiCaller.of(token::getClaim).mustActFor(orgnr);
         return decisions.latest(orgnr, vkpId, limit).map(all -> all.stream().map(DecisionView::of).toList());
     }
 
     @GET
     @Path("/decisions/{messageId}")
     public Uni<Explanation> explain(@PathParam("orgnr") String orgnr, @PathParam("messageId") String messageId) {
-        Caller.of(token).mustRead(orgnr);
+        ApiCaller.of(token::getClaim).mustActFor(orgnr);
         return decisions.explain(orgnr, messageId).map(e -> new Explanation(DecisionView.of(e.decision()),
                 e.grant() == null ? null : GrantView.of(e.grant(), e.decision().decidedAt, config.expiryWarning()),
                 e.restriction() == null ? null : RestrictionView.of(e.restriction())));
@@ -69,7 +70,7 @@ public class DecisionResource {
     @Path("/evaluate")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Verdict> evaluate(@PathParam("orgnr") String orgnr, Evaluation question) {
-        Caller.of(token).mustRead(orgnr);
+        ApiCaller.of(token::getClaim).mustActFor(orgnr);
         return decisions.evaluate(orgnr, question).map(e -> new Verdict(e.at(),
                 e.verdict().allowed() ? "allow" : "deny", e.verdict().vkpCode(), e.verdict().rule(),
                 e.verdict().reason(), e.verdict().grantId(), e.verdict().grantVersion(), e.verdict().restrictionId(),

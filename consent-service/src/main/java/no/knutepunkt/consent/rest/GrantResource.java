@@ -18,6 +18,7 @@ import no.knutepunkt.consent.rest.Views.GrantView;
 import no.knutepunkt.consent.service.RegisterService;
 import no.knutepunkt.consent.service.RegisterService.Change;
 import no.knutepunkt.consent.service.RegisterService.Terms;
+import no.knutepunkt.model.rest.ApiCaller;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.net.URI;
@@ -49,14 +50,14 @@ public class GrantResource {
 
     @GET
     public Uni<List<GrantView>> list(@PathParam("orgnr") String orgnr) {
-        Caller.of(token).mustRead(orgnr);
+        ApiCaller.of(token::getClaim).mustActFor(orgnr);
         return register.ofMunicipality(orgnr).map(grants -> GrantView.of(grants, config.expiryWarning()));
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> create(@PathParam("orgnr") String orgnr, Terms terms) {
-        Caller caller = Caller.of(token);
+        ApiCaller caller = ApiCaller.of(token::getClaim);
         caller.mustAdminister(orgnr);
         return register.grant(orgnr, terms, caller.clientId()).map(change -> Response
                 .status(change.inForce() ? 201 : 202)
@@ -67,7 +68,7 @@ public class GrantResource {
     @GET
     @Path("/{grantId}")
     public Uni<Response> read(@PathParam("orgnr") String orgnr, @PathParam("grantId") String grantId) {
-        Caller.of(token).mustRead(orgnr);
+        ApiCaller.of(token::getClaim).mustActFor(orgnr);
         return register.read(orgnr, grantId).map(g -> Response
                 .ok(GrantView.of(g, Instant.now(), config.expiryWarning())).tag(etag(g.version)).build());
     }
@@ -78,7 +79,7 @@ public class GrantResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> amend(@PathParam("orgnr") String orgnr, @PathParam("grantId") String grantId,
             @HeaderParam("If-Match") String ifMatch, Terms terms) {
-        Caller caller = Caller.of(token);
+        ApiCaller caller = ApiCaller.of(token::getClaim);
         caller.mustAdminister(orgnr);
         return register.amend(orgnr, grantId, terms, version(ifMatch), caller.clientId())
                 .map(change -> answer(change, change.event().version()));
@@ -89,7 +90,7 @@ public class GrantResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> revoke(@PathParam("orgnr") String orgnr, @PathParam("grantId") String grantId,
             @HeaderParam("If-Match") String ifMatch, Revocation revocation) {
-        Caller caller = Caller.of(token);
+        ApiCaller caller = ApiCaller.of(token::getClaim);
         caller.mustAdminister(orgnr);
         return register.revoke(orgnr, grantId, revocation == null ? null : revocation.reason(), version(ifMatch),
                 caller.clientId()).map(change -> answer(change, change.event().version()));
@@ -99,7 +100,7 @@ public class GrantResource {
     @GET
     @Path("/{grantId}/history")
     public Uni<List<GrantView>> history(@PathParam("orgnr") String orgnr, @PathParam("grantId") String grantId) {
-        Caller.of(token).mustRead(orgnr);
+        ApiCaller.of(token::getClaim).mustActFor(orgnr);
         return register.history(orgnr, grantId).map(versions -> versions.stream()
                 .map(v -> GrantView.of(v, v.changedAt, config.expiryWarning())).toList());
     }

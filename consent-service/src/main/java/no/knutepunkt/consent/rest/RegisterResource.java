@@ -12,6 +12,7 @@ import no.knutepunkt.consent.config.ConsentConfig;
 import no.knutepunkt.consent.messaging.ProjectionRebuild;
 import no.knutepunkt.consent.rest.Views.GrantView;
 import no.knutepunkt.consent.service.RegisterService;
+import no.knutepunkt.model.rest.ApiCaller;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.util.List;
@@ -38,7 +39,7 @@ public class RegisterResource {
     @GET
     @Path("/grants")
     public Uni<List<GrantView>> all() {
-        Caller.of(token).mustOperate();
+        ApiCaller.of(token::getClaim).mustOperate();
         return register.all().map(grants -> GrantView.of(grants, config.expiryWarning()));
     }
 
@@ -46,7 +47,7 @@ public class RegisterResource {
     @GET
     @Path("/senders/{vkpId}/grants")
     public Uni<List<GrantView>> ofSender(@PathParam("vkpId") String vkpId) {
-        Caller.of(token).mustBeSender(vkpId);
+        ApiCaller.of(token::getClaim).mustBeSender(vkpId);
         return register.ofSender(vkpId).map(grants -> GrantView.of(grants, config.expiryWarning()));
     }
 
@@ -54,7 +55,7 @@ public class RegisterResource {
     @POST
     @Path("/projection/rebuild")
     public Uni<ProjectionRebuild.Rebuilt> rebuild() {
-        Caller.of(token).mustOperate();
+        ApiCaller.of(token::getClaim).mustOperate();
         return rebuild.rebuild();
     }
 }

@@ -12,6 +12,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import no.knutepunkt.consent.rest.Views.RestrictionView;
 import no.knutepunkt.consent.service.RegisterService;
+import no.knutepunkt.model.rest.ApiCaller;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.net.URI;
@@ -47,14 +48,14 @@ public class RestrictionResource {
 
     @GET
     public Uni<List<RestrictionView>> list(@PathParam("orgnr") String orgnr) {
-        Caller.of(token).mustRead(orgnr);
+        ApiCaller.of(token::getClaim).mustActFor(orgnr);
         return register.restrictionsOf(orgnr).map(all -> all.stream().map(RestrictionView::of).toList());
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> create(@PathParam("orgnr") String orgnr, NewRestriction request) {
-        Caller caller = Caller.of(token);
+        ApiCaller caller = ApiCaller.of(token::getClaim);
         caller.mustAdminister(orgnr);
         if (request == null) {
             throw RegisterService.invalid("restriction-request", "a restriction needs nationalId and reason");
@@ -72,7 +73,7 @@ public class RestrictionResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> lift(@PathParam("orgnr") String orgnr, @PathParam("restrictionId") String restrictionId,
             Lifting lifting) {
-        Caller caller = Caller.of(token);
+        ApiCaller caller = ApiCaller.of(token::getClaim);
         caller.mustAdminister(orgnr);
         return register.lift(orgnr, restrictionId, lifting == null ? null : lifting.reason(), caller.clientId())
                 .map(change -> Response.status(change.inForce() ? 200 : 202).entity(change.event()).build());

@@ -4,12 +4,18 @@ import io.smallrye.config.ConfigMapping;
 
 import java.time.Duration;
 
-/** How hard delivery tries before it gives up on a message. */
+/** How delivery paces itself, and when it gives up on a message. */
 @ConfigMapping(prefix = "delivery")
 public interface DeliveryConfig {
 
-    /** Attempts per message, the first included. */
+    /**
+     * Failed attempts per message, made while its EPJ was otherwise answering, after which it becomes a dead letter.
+     * Probes of an EPJ whose circuit is open do not count.
+     */
     int maxAttempts();
+
+    /** Age (since its first attempt) after which a message that fails again (not as a probe) becomes a dead letter. */
+    Duration maxAge();
 
     /** Wait before the second attempt; it doubles each time, with jitter, up to {@link #maxBackoff()}. */
     Duration firstBackoff();
@@ -18,4 +24,13 @@ public interface DeliveryConfig {
 
     /** How long one request to the EPJ may take before it counts as failed. */
     Duration requestTimeout();
+
+    /** How often the queue is looked at for messages that are due; a routed message is also looked at at once. */
+    Duration dispatchEvery();
+
+    /** Most messages taken from the queue per look. */
+    int dispatchBatch();
+
+    /** Consecutive failures of one EPJ after which its circuit opens: no attempts until it is probed again. */
+    int breakerThreshold();
 }

@@ -1,40 +1,49 @@
 package no.knutepunkt.delivery.messaging;
 
-import io.smallrye.common.annotation.Blocking;
-import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import no.knutepunkt.delivery.service.EpjDelivery;
+import no.knutepunkt.delivery.service.DeliveryQueue;
+import no.knutepunkt.delivery.service.Dispatcher;
 import no.knutepunkt.model.event.EventCodec;
 import no.knutepunkt.model.event.EventEnvelope;
 import no.knutepunkt.model.event.MessageRouted;
-import no.knutepunkt.model.kafka.KafkaEvents;
-import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import java.time.Duration;
+
 /**
- * Delivers each routed message and records the outcome. The routed event is acknowledged only after the outcome is
- * in Kafka, so a crash in between means a redelivery (which the EPJ deduplicates), never a lost message.
+ * Queues each routed message, and follows the control topic (pauses, resumes, dead-letter actions). A routed event is
+ * acknowledged only once its message is in the queue, so a crash before that means it is read again, never lost.
  */
 @ApplicationScoped
 public class DeliveryListener {
 
-    static final String SOURCE = "knutepunkt/delivery-service";
+    private final DeliveryQueue queue;
+    private final Dispatcher dispatcher;
 
-    private final EpjDelivery delivery;
-    private final MutinyEmitter<String> outcomes;
-
-    public DeliveryListener(EpjDelivery delivery, @Channel("outcomes") MutinyEmitter<String> outcomes) {
-        this.delivery = delivery;
-        this.outcomes = outcomes;
+    public DeliveryListener(DeliveryQueue queue, Dispatcher dispatcher) {
+        this.queue = queue;
+        this.dispatcher = dispatcher;
     }
 
     @Incoming("routes")
-    @Blocking
-    public void onRoute(String event) throws InterruptedException {
-        EventEnvelope envelope = EventCodec.decode(event);
-        if (envelope.payload() instanceof MessageRouted routed) {
-            outcomes.sendMessageAndAwait(KafkaEvents.message(
-                    EventEnvelope.causedBy(envelope, SOURCE, delivery.deliver(routed))));
+    public Uni<Void> onRoute(ConsumerRecord<String, String> record) {
+        EventEnvelope envelope = EventCodec.decode(record.value());
+        if (!(envelope.payload() instanceof MessageRouted routed)) {
+            return Uni.createFrom().voidItem();
         }
+        return retried(queue.enqueue(envelope.id(), envelope.subject(), record.offset(), routed))
+                .invoke(dispatcher::look);
+    }
+
+    @Incoming("control")
+    public Uni<Void> onControl(String event) {
+        // a resume or a resend may have made messages due
+        return retried(queue.apply(EventCodec.decode(event).payload())).invoke(dispatcher::look);
+    }
+
+    private static Uni<Void> retried(Uni<Void> work) {
+        return work.onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(2)).atMost(8);
     }
 }

@@ -44,6 +44,25 @@ public class MessageStatusRepository implements PanacheRepositoryBase<MessageSta
                 .executeUpdate());
     }
 
+    /** A failed delivery attempt: the latest attempt's error and planned retry win over earlier ones. */
+    public Uni<Integer> recordAttempt(String messageId, String orgnr, int attempt, String error, Instant next) {
+        String sql = "insert into message_status (message_id, orgnr, attempts, last_error, next_attempt_at)"
+                + " values (?1, ?2, ?3, ?4, ?5) on conflict (message_id) do update set"
+                + " orgnr = coalesce(message_status.orgnr, excluded.orgnr),"
+                + " last_error = case when coalesce(message_status.attempts, 0) <= excluded.attempts"
+                + " then excluded.last_error else message_status.last_error end,"
+                + " next_attempt_at = case when coalesce(message_status.attempts, 0) <= excluded.attempts"
+                + " then excluded.next_attempt_at else message_status.next_attempt_at end,"
+                + " attempts = greatest(message_status.attempts, excluded.attempts)";
+        return getSession().flatMap(session -> session.createNativeQuery(sql)
+                .setParameter(1, messageId)
+                .setParameter(2, orgnr)
+                .setParameter(3, attempt)
+                .setParameter(4, error)
+                .setParameter(5, OffsetDateTime.ofInstant(next, ZoneOffset.UTC))
+                .executeUpdate());
+    }
+
     public Uni<Integer> record(Step step) {
         if (!STEP_COLUMNS.contains(step.column())) {
             throw new IllegalArgumentException("not a step: " + step.column());

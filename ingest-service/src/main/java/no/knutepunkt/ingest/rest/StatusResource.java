@@ -56,14 +56,21 @@ public class StatusResource {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record StatusView(String id, String state, String orgnr, String sender, String kind, Instant registered,
             Instant authorized, Instant denied, Instant routed, Instant unroutable, Instant delivered,
-            Instant failed, Instant journaled, Integer attempts, Reason reason, Validation validation) {
+            Instant failed, Instant journaled, Integer attempts, Instant nextAttempt, String lastError, Reason reason,
+            Validation validation) {
 
         static StatusView of(MessageStatus s) {
             return new StatusView(s.messageId, s.state(), s.orgnr, s.senderVkpId, s.kind, s.receivedAt,
                     s.authorizedAt, s.deniedAt, s.routedAt, s.unroutableAt, s.deliveredAt, s.failedAt, s.journaledAt,
-                    s.attempts, s.reasonCode == null ? null : new Reason(s.reasonCode, s.reason),
+                    s.attempts, waiting(s) ? s.nextAttemptAt : null, waiting(s) ? s.lastError : null,
+                    s.reasonCode == null ? null : new Reason(s.reasonCode, s.reason),
                     s.validatedAt == null ? null : new Validation(s.validatedAt, s.validationErrors,
                             s.validationWarnings, readTree(s.validationFindings)));
+        }
+
+        /** Delivery is still trying: the planned retry and the last error are news to the sender. */
+        private static boolean waiting(MessageStatus s) {
+            return s.deliveredAt == null && s.failedAt == null && s.nextAttemptAt != null;
         }
 
         private static JsonNode readTree(String json) {

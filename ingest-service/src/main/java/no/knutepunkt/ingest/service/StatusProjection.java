@@ -5,12 +5,14 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import no.knutepunkt.ingest.repository.MessageStatusRepository;
 import no.knutepunkt.ingest.repository.MessageStatusRepository.Step;
+import no.knutepunkt.model.event.DeliveryAttemptFailed;
 import no.knutepunkt.model.event.DeliveryFailed;
 import no.knutepunkt.model.event.EventData;
 import no.knutepunkt.model.event.EventEnvelope;
 import no.knutepunkt.model.event.MessageAuthorized;
 import no.knutepunkt.model.event.MessageDelivered;
 import no.knutepunkt.model.event.MessageDenied;
+import no.knutepunkt.model.event.MessageJournaled;
 import no.knutepunkt.model.event.MessageReceived;
 import no.knutepunkt.model.event.MessageRouted;
 import no.knutepunkt.model.event.MessageUnroutable;
@@ -32,6 +34,10 @@ public class StatusProjection {
         if (envelope.payload() instanceof MessageValidated v) {
             return repository.recordValidation(v.messageId(), v.orgnr(), v.validatedAt(), v.errors(), v.warnings(),
                     EventCodec.mapper().valueToTree(v.findings()).toString()).replaceWithVoid();
+        }
+        if (envelope.payload() instanceof DeliveryAttemptFailed a) {
+            return repository.recordAttempt(a.messageId(), a.orgnr(), a.attempt(), a.error(), a.nextAttemptAt())
+                    .replaceWithVoid();
         }
         Step step = stepOf(envelope.payload());
         return step == null ? Uni.createFrom().voidItem() : repository.record(step).replaceWithVoid();
@@ -61,6 +67,10 @@ public class StatusProjection {
         if (data instanceof MessageDelivered e) {
             return new Step(e.messageId(), e.orgnr(), null, null, "delivered_at", e.deliveredAt(), null, null,
                     null, e.attempts());
+        }
+        if (data instanceof MessageJournaled e) {
+            return new Step(e.messageId(), e.orgnr(), null, null, "journaled_at", e.journaledAt(), null, null, null,
+                    null);
         }
         if (data instanceof DeliveryFailed e) {
             return new Step(e.messageId(), e.orgnr(), null, null, "failed_at", e.failedAt(), "3", e.lastError(),

@@ -1,0 +1,205 @@
+package no.knutepunkt.delivery.service;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import no.knutepunkt.delivery.Delivery;
+import no.knutepunkt.delivery.DeliveryPause;
+import no.knutepunkt.delivery.config.DeliveryConfig;
+import no.knutepunkt.delivery.messaging.DeliveryPublisher;
+import no.knutepunkt.delivery.repository.DeliveryRepository;
+import no.knutepunkt.delivery.repository.PauseRepository;
+import no.knutepunkt.delivery.service.EpjDelivery.Attempt;
+import no.knutepunkt.model.event.DeadLetterHandled;
+import no.knutepunkt.model.event.DeliveryAttemptFailed;
+import no.knutepunkt.model.event.DeliveryFailed;
+import no.knutepunkt.model.event.DeliveryPaused;
+import no.knutepunkt.model.event.DeliveryResumed;
+import no.knutepunkt.model.event.EventData;
+import no.knutepunkt.model.event.MessageDelivered;
+import no.knutepunkt.model.event.MessageJournaled;
+import no.knutepunkt.model.event.MessageRouted;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The delivery queue: routed messages in, the outcome of each attempt out. Every change of a message's place in the
+ * queue is an event first; the row follows, so the queue can be told from the log.
+ */
+@ApplicationScoped
+public class DeliveryQueue {
+
+    private final DeliveryRepository deliveries;
+    private final PauseRepository pauses;
+    private final DeliveryPublisher publisher;
+    private final DeliveryConfig config;
+
+    public DeliveryQueue(DeliveryRepository deliveries, PauseRepository pauses, DeliveryPublisher publisher,
+            DeliveryConfig config) {
+        this.deliveries = deliveries;
+        this.pauses = pauses;
+        this.publisher = publisher;
+        this.config = config;
+    }
+
+    /** Queues a routed message (once: a redelivered routed event changes nothing). */
+    public Uni<Void> enqueue(String routedEventId, String patientKey, long offset, MessageRouted routed) {
+        return Panache.withTransaction(() -> deliveries.findById(routed.messageId()).chain(existing -> {
+            if (existing != null) {
+                return Uni.createFrom().voidItem();
+            }
+            Delivery d = new Delivery();
+            d.messageId = routed.messageId();
+            d.orgnr = routed.orgnr();
+            d.patientKey = patientKey;
+            d.kind = routed.kind().name();
+            d.priority = routed.kind().defaultPriority();
+            d.epjProduct = routed.destination().epjProduct();
+            d.mode = routed.destination().mode() == null ? "push" : routed.destination().mode();
+            d.endpoint = routed.destination().endpoint();
+            d.payload = routed.payload();
+            d.routedEventId = routedEventId;
+            d.routedOffset = offset;
+            d.routedAt = routed.routedAt();
+            d.state = "pull".equals(d.mode) ? Delivery.AWAITING_PULL : Delivery.WAITING;
+            d.nextAttemptAt = now();
+            d.updatedAt = now();
+            return deliveries.persist(d).replaceWithVoid();
+        }));
+    }
+
+    /**
+     * Records one attempt: delivered; or failed, to be tried again after a backoff; or a dead letter when the EPJ
+     * refused it or the bound on attempts or age is reached. A probe of an EPJ whose circuit is open does not count
+     * toward the bound: it says the EPJ is down, not that the message is bad, and an outage of any length must not
+     * turn waiting messages into dead letters.
+     */
+    public Uni<Void> record(Delivery d, Attempt attempt, boolean probe) {
+        Instant now = now();
+        int attempts = d.attempts + 1;
+        int strikes = d.strikes + (attempt.delivered() || probe ? 0 : 1);
+        Instant first = d.firstAttemptAt == null ? now : d.firstAttemptAt;
+        EventData outcome;
+        if (attempt.delivered()) {
+            outcome = new MessageDelivered(d.messageId, d.orgnr, d.endpoint, attempts, attempt.status(), now);
+        } else if (attempt.refused() || !probe && (strikes >= config.maxAttempts()
+                || !now.isBefore(first.plus(config.maxAge())))) {
+            outcome = new DeliveryFailed(d.messageId, d.orgnr, d.endpoint, attempts, attempt.error(), now);
+        } else {
+            outcome = new DeliveryAttemptFailed(d.messageId, d.orgnr, d.endpoint, attempts, attempt.error(),
+                    now.plus(backoff(attempts)), now);
+        }
+        return publisher.outcome(d, outcome).chain(() -> Panache.withTransaction(() -> deliveries.findById(d.messageId)
+                .chain(row -> {
+                    if (row == null || !Delivery.WAITING.equals(row.state)) {
+                        return Uni.createFrom().voidItem(); // deleted meanwhile
+                    }
+                    row.attempts = attempts;
+                    row.strikes = strikes;
+                    row.firstAttemptAt = first;
+                    row.lastError = attempt.error();
+                    row.updatedAt = now;
+                    if (outcome instanceof MessageDelivered) {
+                        row.state = Delivery.DELIVERED;
+                        row.deliveredAt = now;
+                    } else if (outcome instanceof DeliveryFailed) {
+                        row.state = Delivery.DEAD;
+                        row.deadAt = now;
+                    } else {
+                        row.nextAttemptAt = ((DeliveryAttemptFailed) outcome).nextAttemptAt();
+                    }
+                    return Uni.createFrom().voidItem();
+                })));
+    }
+
+    /** The EPJ says the message is in the record. */
+    public Uni<Delivery> journaled(String orgnr, String messageId, String acknowledgedBy) {
+        return Panache.withSession(() -> deliveries.findById(messageId)).chain(d -> {
+            if (d == null || !d.orgnr.equals(orgnr) || Delivery.DELETED.equals(d.state)) {
+                return Uni.createFrom().nullItem();
+            }
+            if (d.journaledAt != null) {
+                return Uni.createFrom().item(d); // acknowledged before: the same answer, no second event
+            }
+            Instant now = now();
+            return publisher.outcome(d, new MessageJournaled(messageId, orgnr, acknowledgedBy, now))
+                    .chain(() -> Panache.withTransaction(() -> deliveries.findById(messageId).invoke(row -> {
+                        row.journaledAt = now;
+                        row.acknowledgedBy = acknowledgedBy;
+                        row.updatedAt = now;
+                    })));
+        });
+    }
+
+    /** Applies a pause, resume or dead-letter action from the control topic. */
+    public Uni<Void> apply(EventData action) {
+        if (action instanceof DeliveryPaused e) {
+            return Panache.withTransaction(() -> pauses.findById(e.pauseId()).chain(existing -> {
+                if (existing != null) {
+                    return Uni.createFrom().voidItem();
+                }
+                DeliveryPause p = new DeliveryPause();
+                p.pauseId = e.pauseId();
+                p.orgnr = e.orgnr();
+                p.fromAt = e.from();
+                p.untilAt = e.until();
+                p.reason = e.reason();
+                p.pausedBy = e.pausedBy();
+                p.pausedAt = e.pausedAt();
+                return pauses.persist(p).replaceWithVoid();
+            }));
+        }
+        if (action instanceof DeliveryResumed e) {
+            return Panache.withTransaction(() -> pauses.endAt(e.orgnr(), e.resumedAt())).replaceWithVoid();
+        }
+        if (action instanceof DeadLetterHandled e) {
+            return Panache.withTransaction(() -> deliveries.findById(e.messageId()).invoke(row -> {
+                if (row == null) {
+                    return;
+                }
+                String from = row.state;
+                switch (e.action()) {
+                    case "resent" -> {
+                        if (Delivery.DEAD.equals(from)) {
+                            row.state = Delivery.WAITING;
+                            row.strikes = 0;
+                            row.firstAttemptAt = null;
+                            row.nextAttemptAt = e.handledAt();
+                        }
+                    }
+                    case "deleted" -> {
+                        if (Delivery.DEAD.equals(from)) {
+                            row.state = Delivery.DELETED;
+                        }
+                    }
+                    case "restored" -> {
+                        if (Delivery.DELETED.equals(from)) {
+                            row.state = Delivery.DEAD;
+                        }
+                    }
+                    default -> {
+                    }
+                }
+                row.updatedAt = e.handledAt();
+            })).replaceWithVoid();
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    private Duration backoff(int attempts) {
+        Duration d = config.firstBackoff();
+        for (int i = 1; i < attempts && d.compareTo(config.maxBackoff()) < 0; i++) {
+            d = d.multipliedBy(2);
+        }
+        d = CircuitBreakers.min(d, config.maxBackoff());
+        long ms = d.toMillis();
+        return Duration.ofMillis(ms / 2 + ThreadLocalRandom.current().nextLong(ms / 2 + 1));
+    }
+
+    static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+}

@@ -1,0 +1,157 @@
+package no.knutepunkt.delivery.service;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import no.knutepunkt.delivery.Delivery;
+import no.knutepunkt.delivery.config.DeliveryConfig;
+import no.knutepunkt.delivery.repository.DeliveryRepository;
+import no.knutepunkt.delivery.service.EpjDelivery.Attempt;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Takes what is due from the queue and pushes it, every {@code delivery.dispatch-every} and at once when a message is
+ * queued. One EPJ is served by one sequence of attempts at a time, in queue order, so a slow or hanging EPJ holds up
+ * only its own messages; a failure ends the sequence, and the circuit breaker decides when that EPJ is tried again.
+ */
+@ApplicationScoped
+public class Dispatcher {
+
+    private static final Logger LOG = Logger.getLogger(Dispatcher.class);
+
+    private final DeliveryRepository deliveries;
+    private final DeliveryQueue queue;
+    private final EpjDelivery epj;
+    private final CircuitBreakers breakers;
+    private final DeliveryConfig config;
+    private final Vertx vertx;
+    /** Endpoints with a sequence of attempts under way. */
+    private final Set<String> busy = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean looking = new AtomicBoolean();
+    /** Asked to look while a look was under way: look again after it. */
+    private final AtomicBoolean again = new AtomicBoolean();
+    private long timer = -1;
+
+    public Dispatcher(DeliveryRepository deliveries, DeliveryQueue queue, EpjDelivery epj, CircuitBreakers breakers,
+            DeliveryConfig config, Vertx vertx) {
+        this.deliveries = deliveries;
+        this.queue = queue;
+        this.epj = epj;
+        this.breakers = breakers;
+        this.config = config;
+        this.vertx = vertx;
+    }
+
+    void start(@Observes StartupEvent start) {
+        timer = vertx.setPeriodic(config.dispatchEvery().toMillis(), id -> look());
+    }
+
+    void stop(@Observes ShutdownEvent stop) {
+        vertx.cancelTimer(timer);
+    }
+
+    /** Looks at the queue now (or right after the look under way). */
+    public void look() {
+        if (!looking.compareAndSet(false, true)) {
+            again.set(true);
+            return;
+        }
+        again.set(false);
+        Context context = isolated();
+        context.runOnContext(v -> dispatch().subscribe().with(done -> finished(), e -> {
+            LOG.warnf("looking at the delivery queue failed, looked at again shortly: %s", e.toString());
+            finished();
+        }));
+    }
+
+    private void finished() {
+        looking.set(false);
+        if (again.get()) {
+            look();
+        }
+    }
+
+    private Uni<Void> dispatch() {
+        Instant now = DeliveryQueue.now();
+        return Panache.withSession(() -> deliveries.due(now, config.dispatchBatch())).invoke(due -> {
+            Map<String, List<Delivery>> byEndpoint = new LinkedHashMap<>();
+            for (Delivery d : due) {
+                byEndpoint.computeIfAbsent(d.endpoint, e -> new ArrayList<>()).add(d);
+            }
+            byEndpoint.forEach((endpoint, waiting) -> {
+                int allowed = breakers.allowance(endpoint, now, waiting.size());
+                if (allowed == 0 || !busy.add(endpoint)) {
+                    return;
+                }
+                boolean probe = breakers.isOpen(endpoint);
+                // a probe rotates among the waiting messages, so that one bad message cannot keep the circuit open
+                List<Delivery> batch = probe
+                        ? List.of(waiting.stream().min(Comparator.comparingInt((Delivery d) -> d.attempts)).get())
+                        : waiting.subList(0, Math.min(allowed, waiting.size()));
+                // each EPJ's sequence on a context of its own, so that their database sessions never mix
+                Context context = isolated();
+                context.runOnContext(v -> send(endpoint, batch, probe, context).subscribe().with(done -> {
+                    busy.remove(endpoint);
+                    look(); // more may be waiting for this EPJ
+                }, e -> {
+                    busy.remove(endpoint);
+                    LOG.warnf("delivery to an EPJ stopped on an error, resumed at the next look: %s", e.toString());
+                }));
+            });
+        }).replaceWithVoid();
+    }
+
+    /** Attempts the messages in order until one fails. */
+    private Uni<Void> send(String endpoint, List<Delivery> batch, boolean probe, Context context) {
+        AtomicBoolean failed = new AtomicBoolean();
+        return Multi.createFrom().iterable(batch)
+                .onItem().transformToUniAndConcatenate(d -> failed.get() ? Uni.createFrom().voidItem()
+                        : Uni.createFrom().item(() -> epj.attempt(d.messageId, endpoint, d.payload))
+                                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                                .emitOn(command -> context.runOnContext(v -> command.run()))
+                                .chain(attempt -> {
+                                    note(endpoint, d, attempt, failed);
+                                    return queue.record(d, attempt, probe);
+                                }))
+                .collect().last().replaceWithVoid();
+    }
+
+    private void note(String endpoint, Delivery d, Attempt attempt, AtomicBoolean failed) {
+        if (attempt.delivered()) {
+            breakers.succeeded(endpoint);
+            return;
+        }
+        failed.set(true);
+        if (!attempt.refused()) {
+            breakers.failed(endpoint, DeliveryQueue.now());
+        }
+        LOG.infof("delivery of message %s, attempt %d failed: %s%s", d.messageId, d.attempts + 1, attempt.error(),
+                breakers.isOpen(endpoint) ? " (circuit open: the EPJ is probed, not flooded)" : "");
+    }
+
+    /** A duplicated context flagged safe, as Hibernate Reactive requires for its sessions. */
+    private Context isolated() {
+        Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        VertxContextSafetyToggle.setContextSafe(context, true);
+        return context;
+    }
+}
