@@ -37,6 +37,8 @@ public class Delivery extends PanacheEntityBase {
     public String kind;
     /** Lower goes first when messages wait. */
     public int priority;
+    /** The journal type the municipality wants for this kind, tagged onto the delivered resources; or null. */
+    public String journalType;
     public String epjProduct;
     public String mode;
     public String endpoint;

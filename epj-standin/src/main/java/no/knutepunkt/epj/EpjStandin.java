@@ -178,7 +178,10 @@ public final class EpjStandin implements AutoCloseable {
         }
         String id = UUID.randomUUID().toString();
         resource.put("id", id);
-        resource.putObject("meta").put("versionId", "1").put("lastUpdated", Instant.now().toString());
+        // a server's own meta, keeping what the client put there (tags, profiles)
+        ObjectNode meta = resource.has("meta") && resource.get("meta").isObject() ? (ObjectNode) resource.get("meta")
+                : resource.putObject("meta");
+        meta.put("versionId", "1").put("lastUpdated", Instant.now().toString());
         index(resource);
         if (dataFile != null) {
             Files.writeString(dataFile, JSON.writeValueAsString(resource) + "\n", StandardOpenOption.CREATE,

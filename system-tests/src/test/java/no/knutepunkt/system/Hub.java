@@ -22,6 +22,8 @@ final class Hub {
     static final Path HOME = ROOT.resolve("system-tests/target/hub");
     static final String INGEST = "http://127.0.0.1:" + (BASE + 81);
     static final String CONSENT = "http://127.0.0.1:" + (BASE + 82);
+    static final String ROUTING = "http://127.0.0.1:" + (BASE + 83);
+    static final String DELIVERY = "http://127.0.0.1:" + (BASE + 84);
     static final String EPJ = "http://127.0.0.1:" + (BASE + 90);
     static final String KAFKA = "127.0.0.1:" + (BASE + 92);
 

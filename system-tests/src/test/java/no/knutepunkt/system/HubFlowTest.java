@@ -171,6 +171,41 @@ class HubFlowTest {
     }
 
     @Test
+    @Order(3)
+    void anEpjThatPullsAcknowledgesAndTheVendorSeesJournaledWhileAnotherMunicipalitySeesNothing() throws Exception {
+        String pulling = "921234566";
+        HttpResponse<String> routed = Hub.api("PUT", Hub.ROUTING + "/routing/v1/routes/" + pulling,
+                Hub.token("operator"), "{\"epjProduct\":\"gerica\",\"mode\":\"pull\"}");
+        assertTrue(routed.statusCode() / 100 == 2, routed.body());
+        String vkpId = "Pullleverandor_Alarm_" + pulling;
+        HttpResponse<String> granted = Hub.api("POST", Hub.CONSENT + "/consent/v1/municipalities/" + pulling
+                + "/grants", Hub.token("admin", "--orgnr", pulling), "{\"vkpId\":\"" + vkpId + "\",\"scopes\":"
+                + "[\"nhn:vkp/api/user/bundle.write\"],\"legalBasis\":\"hol. § 3-2\"}");
+        assertEquals(201, granted.statusCode(), granted.body());
+        await().atMost(Duration.ofSeconds(15)).until(() -> Hub.api("GET", Hub.ROUTING + "/routing/v1/routes/"
+                + pulling, Hub.token("operator"), null).statusCode() == 200);
+
+        String vendor = Hub.token("vendor", "--vkp-id", vkpId);
+        HttpResponse<String> sent = Hub.http("POST", Hub.INGEST + "/epj/r4/" + pulling + "/bundle", vendor,
+                fresh("02-missed-dose-alarm.json"));
+        assertEquals(202, sent.statusCode(), sent.body());
+        String messageId = sent.headers().firstValue("X-Message-Id").orElseThrow();
+        String status = java.net.URI.create(Hub.INGEST).resolve(sent.headers().firstValue("Location").orElseThrow())
+                .toString();
+
+        String epj = Hub.token("epj", "--orgnr", pulling);
+        await().atMost(Duration.ofSeconds(30)).until(() -> Hub.api("GET", Hub.DELIVERY
+                + "/v1/epj/messages?pending=true", epj, null).body().contains("urn:uuid:" + messageId));
+        assertFalse(Hub.api("GET", Hub.DELIVERY + "/v1/epj/messages", Hub.token("epj", "--orgnr", ORGNR), null)
+                .body().contains(messageId), "another municipality's EPJ sees none of it");
+        HttpResponse<String> acknowledged = Hub.api("POST", Hub.DELIVERY + "/v1/epj/messages/" + messageId
+                + "/$journaling-acknowledged", epj, null);
+        assertEquals(200, acknowledged.statusCode(), acknowledged.body());
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals("journaled",
+                JSON.readTree(Hub.http("GET", status, vendor, null).body()).path("state").asText()));
+    }
+
+    @Test
     @Order(4)
     void killingDeliveryWhileMessagesAreInFlightLosesNone() throws Exception {
         String token = Hub.token("vendor");

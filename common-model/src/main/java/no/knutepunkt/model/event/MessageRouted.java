@@ -4,8 +4,17 @@ import java.time.Instant;
 
 /**
  * Routing chose a destination for an authorized message, by the named rule and register version.
+ *
+ * @param priority    its place in the delivery queue (lower first); the kind's default when null (as in early events)
+ * @param journalType the EPJ journal type the municipality wants for this kind, or null
  */
 @EventType("no.knutepunkt.routing.routed.v1")
 public record MessageRouted(String messageId, String orgnr, MessageKind kind, Destination destination, String rule,
-        int routeVersion, String payload, Instant routedAt) implements EventData {
+        int routeVersion, String payload, Instant routedAt, Integer priority, String journalType)
+        implements EventData {
+
+    /** The priority in force: the route's rule for the kind, or the kind's default. */
+    public int effectivePriority() {
+        return priority != null ? priority : kind.defaultPriority();
+    }
 }

@@ -1,5 +1,6 @@
 package no.knutepunkt.delivery.fhir;
 
+import no.knutepunkt.model.event.KindRule;
 import no.knutepunkt.model.fhir.Fhir;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
@@ -26,6 +27,11 @@ public final class TransactionBuilder {
     public static final String ENTRY_IDENTIFIER_SYSTEM = "https://knutepunkt.no/fhir/NamingSystem/message-entry";
 
     public static String transaction(String messageId, String payload) {
+        return transaction(messageId, payload, null);
+    }
+
+    /** @param journalType the municipality's journal type for the message's kind, tagged on every resource; or null */
+    public static String transaction(String messageId, String payload, String journalType) {
         Resource received = (Resource) Fhir.jsonParser().parseResource(payload);
         Bundle source = received instanceof Bundle bundle ? bundle : singleEntry(received);
         Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
@@ -35,6 +41,9 @@ public final class TransactionBuilder {
             if (identifierCondition(resource) == null && resource.getNamedProperty("identifier") != null) {
                 resource.setProperty("identifier", new Identifier().setSystem(ENTRY_IDENTIFIER_SYSTEM)
                         .setValue(messageId + "/" + i));
+            }
+            if (journalType != null) {
+                resource.getMeta().addTag(KindRule.JOURNAL_TYPE_SYSTEM, journalType, null);
             }
             BundleEntryComponent out = transaction.addEntry().setFullUrl(entry.getFullUrl()).setResource(resource);
             out.getRequest().setMethod(HTTPVerb.POST).setUrl(resource.fhirType());

@@ -56,7 +56,8 @@ public class DeliveryQueue {
             d.orgnr = routed.orgnr();
             d.patientKey = patientKey;
             d.kind = routed.kind().name();
-            d.priority = routed.kind().defaultPriority();
+            d.priority = routed.effectivePriority();
+            d.journalType = routed.journalType();
             d.epjProduct = routed.destination().epjProduct();
             d.mode = routed.destination().mode() == null ? "push" : routed.destination().mode();
             d.endpoint = routed.destination().endpoint();

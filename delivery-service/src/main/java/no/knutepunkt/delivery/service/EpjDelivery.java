@@ -43,14 +43,14 @@ public class EpjDelivery {
     }
 
     /** Blocking: call it off the event loop. */
-    public Attempt attempt(String messageId, String endpoint, String payload) {
+    public Attempt attempt(String messageId, String endpoint, String payload, String journalType) {
         try {
             HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(endpoint))
                     .timeout(config.requestTimeout())
                     .header("Content-Type", "application/fhir+json")
                     // lets an EPJ that supports it recognise a redelivery of the same message
                     .header("X-Idempotency-Key", messageId)
-                    .POST(HttpRequest.BodyPublishers.ofString(TransactionBuilder.transaction(messageId, payload)))
+                    .POST(HttpRequest.BodyPublishers.ofString(TransactionBuilder.transaction(messageId, payload, journalType)))
                     .build(), HttpResponse.BodyHandlers.discarding());
             int status = response.statusCode();
             if (status / 100 == 2) {

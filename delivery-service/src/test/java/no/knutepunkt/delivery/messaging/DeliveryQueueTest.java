@@ -208,7 +208,10 @@ class DeliveryQueueTest {
     void routedTwiceIsQueuedAndDeliveredOnce() throws Exception {
         String payload = Files.readString(Path.of("..", "examples", "02-missed-dose-alarm.json"))
                 .replace("urn:uuid:4ec21ddf-fddd-4819-a32d-ad0da3829a1a", "urn:uuid:" + UUID.randomUUID());
-        MessageRouted routed = routed(payload, MessageKind.ALARM, "push");
+        MessageRouted plain = routed(payload, MessageKind.ALARM, "push");
+        // the municipality files alarms under journal type VJ
+        MessageRouted routed = new MessageRouted(plain.messageId(), orgnr, MessageKind.ALARM, plain.destination(),
+                "municipality-route/alarm", 1, payload, plain.routedAt(), 0, "VJ");
         route(routed, "f".repeat(32));
         route(routed, "f".repeat(32));
         await().atMost(Duration.ofSeconds(20)).until(() -> epj.list("DetectedIssue").size() == 1);
@@ -217,6 +220,9 @@ class DeliveryQueueTest {
         assertEquals(1, epj.list("DetectedIssue").size());
         // the Composition has no business identifier of its own; the one made from the message id holds
         assertEquals(1, epj.list("Composition").size());
+        assertEquals("VJ", epj.list("DetectedIssue").get(0).path("meta").path("tag").path(0).path("code").asText());
+        assertEquals(no.knutepunkt.model.event.KindRule.JOURNAL_TYPE_SYSTEM, epj.list("DetectedIssue").get(0)
+                .path("meta").path("tag").path(0).path("system").asText());
     }
 
     String control(String path) {
@@ -236,7 +242,7 @@ class DeliveryQueueTest {
     MessageRouted routed(String payload, MessageKind kind, String mode) {
         return new MessageRouted(UUID.randomUUID().toString(), orgnr, kind,
                 new Destination("generic-fhir", mode, mode.equals("pull") ? null : epj.baseUrl(), null),
-                "municipality-route", 1, payload, Instant.now());
+                "municipality-route", 1, payload, Instant.now(), null, null);
     }
 
     EventEnvelope route(MessageRouted routed, String patientKey) {

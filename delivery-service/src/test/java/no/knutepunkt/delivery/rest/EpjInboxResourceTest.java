@@ -46,7 +46,8 @@ class EpjInboxResourceTest {
         for (int i = 0; i < 3; i++) {
             MessageRouted routed = new MessageRouted(UUID.randomUUID().toString(), orgnr, MessageKind.ALARM,
                     new Destination("gerica", "pull", null, null), "municipality-route", 1,
-                    "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"id\":\"b" + i + "\"}", Instant.now());
+                    "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"id\":\"b" + i + "\"}", Instant.now(), null,
+                    null);
             new TopicProbe(bootstrap).publish(Topics.ROUTING_DECISIONS,
                     EventEnvelope.create("test", "p" + i + "0".repeat(31), routed.messageId(), null, routed));
             ids.add(routed.messageId());

@@ -39,9 +39,11 @@ class RateLimitTest {
     @Test
     void aFloodingClientIsThrottledAlone() throws Exception {
         int throttled = 0;
+        int accepted = 0;
+        long start = System.nanoTime();
         var pool = java.util.concurrent.Executors.newFixedThreadPool(6);
         List<java.util.concurrent.Future<Response>> sent = new java.util.ArrayList<>();
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 12; i++) {
             sent.add(pool.submit(() -> post("Flom_System_312229544")));
         }
         pool.shutdown();
@@ -54,9 +56,13 @@ class RateLimitTest {
                 assertEquals("3", r.path("issue[0].details.coding[0].code"));
             } else {
                 assertEquals(202, r.statusCode());
+                accepted++;
             }
         }
-        assertTrue(throttled >= 2, "the burst is 3 and the rate 1/s: at least two of six at once are refused");
+        // the burst of 3, plus one a second for however long the twelve took on this machine
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L + 1;
+        assertTrue(accepted <= 3 + seconds, accepted + " accepted in about " + seconds + " s");
+        assertTrue(throttled >= 2, "the burst is 3 and the rate 1/s: twelve at once are not all let through");
         assertEquals(202, post("Rolig_System_312229544").statusCode());
     }
 }

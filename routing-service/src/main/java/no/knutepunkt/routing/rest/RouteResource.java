@@ -11,7 +11,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import no.knutepunkt.model.event.Destination;
+import no.knutepunkt.model.event.KindRule;
+import no.knutepunkt.model.event.MessageKind;
 import no.knutepunkt.model.fhir.Outcomes;
 import no.knutepunkt.model.fhir.VkpCode;
 import no.knutepunkt.model.identity.HelseIdClaims;
@@ -20,10 +21,13 @@ import no.knutepunkt.model.rest.Rejection;
 import no.knutepunkt.routing.Route;
 import no.knutepunkt.routing.repository.RouteRepository;
 import no.knutepunkt.routing.service.RouteService;
+import no.knutepunkt.routing.service.RouteService.RouteRequest;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** The operator API of the routing register. */
 @Path("/routing/v1/routes")
@@ -41,24 +45,33 @@ public class RouteResource {
         this.token = token;
     }
 
+    /** A route as the register holds it. */
+    public record RouteView(String orgnr, int version, String epjProduct, String mode, String endpoint,
+            String credentialsRef, Map<MessageKind, KindRule> kinds, String registeredBy, Instant registeredAt) {
+        static RouteView of(Route r) {
+            return new RouteView(r.orgnr, r.version, r.epjProduct, r.mode, r.endpoint, r.credentialsRef, r.kinds(),
+                    r.registeredBy, r.registeredAt);
+        }
+    }
+
     @GET
     @WithSession
-    public Uni<List<Route>> list() {
+    public Uni<List<RouteView>> list() {
         mustOperate();
-        return routes.listAll();
+        return routes.listAll().map(all -> all.stream().map(RouteView::of).toList());
     }
 
     @GET
     @Path("/{orgnr}")
     @WithSession
-    public Uni<Route> get(@PathParam("orgnr") String orgnr) {
+    public Uni<RouteView> get(@PathParam("orgnr") String orgnr) {
         mustOperate();
         return routes.findById(orgnr).map(route -> {
             if (route == null) {
                 throw new Rejection(404, Outcomes.error(IssueType.NOTFOUND, VkpCode.INVALID_ORG, "route-unknown",
                         "no route for municipality " + orgnr));
             }
-            return route;
+            return RouteView.of(route);
         });
     }
 
@@ -66,13 +79,13 @@ public class RouteResource {
     @PUT
     @Path("/{orgnr}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> put(@PathParam("orgnr") String orgnr, Destination destination) {
+    public Uni<Response> put(@PathParam("orgnr") String orgnr, RouteRequest request) {
         String operator = mustOperate();
         if (!Orgnr.isWellFormed(orgnr)) {
             throw new Rejection(400, Outcomes.error(IssueType.VALUE, VkpCode.INVALID_ORG, "orgnr-format",
                     "the municipality must be a 9-digit organisation number"));
         }
-        return service.register(orgnr, destination, operator).map(registered -> registered == null
+        return service.register(orgnr, request, operator).map(registered -> registered == null
                 ? Response.ok().build()
                 : Response.accepted(registered).build());
     }

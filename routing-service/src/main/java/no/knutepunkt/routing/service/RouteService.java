@@ -5,7 +5,10 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import no.knutepunkt.model.event.Destination;
+import no.knutepunkt.model.event.EventCodec;
 import no.knutepunkt.model.event.EventEnvelope;
+import no.knutepunkt.model.event.KindRule;
+import no.knutepunkt.model.event.MessageKind;
 import no.knutepunkt.model.event.RouteRegistered;
 import no.knutepunkt.model.fhir.Outcomes;
 import no.knutepunkt.model.fhir.VkpCode;
@@ -18,6 +21,7 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import java.net.URI;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.Set;
 
 /** Changes to the routing register are events first; the projection follows from the topic. */
@@ -37,16 +41,43 @@ public class RouteService {
         this.publisher = publisher;
     }
 
+    /**
+     * A route as an operator sets it: the destination, and per-kind rules.
+     *
+     * @param credentialsRef the name of the secret with the EPJ's client credentials; the secret itself is never here
+     */
+    public record RouteRequest(String epjProduct, String mode, String endpoint, String credentialsRef,
+            Map<MessageKind, KindRule> kinds) {
+
+        Destination destination() {
+            return new Destination(epjProduct, mode, endpoint, credentialsRef);
+        }
+
+        Map<MessageKind, KindRule> kindsOrNone() {
+            return kinds == null ? Map.of() : kinds;
+        }
+    }
+
     /** Registers the route, or returns null when it is already exactly so (setting it twice changes nothing). */
     @WithSession
-    public Uni<RouteRegistered> register(String orgnr, Destination wanted, String changedBy) {
+    public Uni<RouteRegistered> register(String orgnr, RouteRequest request, String changedBy) {
+        if (request == null) {
+            throw invalid("route-request", "a route needs epjProduct and mode");
+        }
+        Destination wanted = request.destination();
         validate(wanted);
+        for (KindRule rule : request.kindsOrNone().values()) {
+            if (rule == null || rule.priority() != null && (rule.priority() < 0 || rule.priority() > 9)) {
+                throw invalid("route-kind-priority", "a kind's priority is 0 (first) to 9");
+            }
+        }
         return routes.findById(orgnr).chain(current -> {
-            if (current != null && current.destination().equals(wanted)) {
+            if (current != null && current.destination().equals(wanted)
+                    && current.kinds().equals(request.kindsOrNone())) {
                 return Uni.createFrom().nullItem();
             }
             RouteRegistered registered = new RouteRegistered(orgnr, current == null ? 1 : current.version + 1,
-                    wanted, changedBy, Instant.now().truncatedTo(ChronoUnit.MICROS));
+                    wanted, changedBy, Instant.now().truncatedTo(ChronoUnit.MICROS), request.kindsOrNone());
             return publisher.routeChanged(EventEnvelope.create(SOURCE, orgnr, null, null, registered))
                     .replaceWith(registered);
         });
@@ -67,6 +98,8 @@ public class RouteService {
             r.credentialsRef = event.destination().credentialsRef();
             r.registeredBy = event.registeredBy();
             r.registeredAt = event.registeredAt();
+            r.kindRules = event.kinds() == null || event.kinds().isEmpty() ? null
+                    : EventCodec.mapper().valueToTree(event.kinds()).toString();
             return routes.persist(r).replaceWithVoid();
         });
     }

@@ -23,6 +23,8 @@ import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.anyOf;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -63,10 +65,41 @@ class RouteResourceTest {
         assertEquals("no route registered for municipality " + WITHOUT_ROUTE, unroutable.reason());
     }
 
+    @Test
+    void aPullRouteWithKindRulesGivesPriorityAndJournalTypePerKind() {
+        String orgnr = "921234566";
+        Map<String, Object> route = Map.of("epjProduct", "cosdoc", "mode", "pull", "credentialsRef", "cosdoc-921234566",
+                "kinds", Map.of("ALARM", Map.of("priority", 0, "journalType", "VJ"),
+                        "NOTE", Map.of("priority", 7, "journalType", "TJ")));
+        given().auth().oauth2(tokens.operator()).contentType(ContentType.JSON)
+                .body(Map.of("epjProduct", "cosdoc", "mode", "pull", "kinds", Map.of("ALARM", Map.of("priority", 12))))
+                .put("/routing/v1/routes/" + orgnr).then().statusCode(400);
+        given().auth().oauth2(tokens.operator()).contentType(ContentType.JSON).body(route)
+                .put("/routing/v1/routes/" + orgnr).then().statusCode(anyOf(equalTo(200), equalTo(202)));
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().auth().oauth2(tokens.operator())
+                .get("/routing/v1/routes/" + orgnr).then().statusCode(200).body("kinds.ALARM.journalType",
+                        equalTo("VJ")).body("mode", equalTo("pull")));
+
+        MessageRouted alarm = assertInstanceOf(MessageRouted.class, routeOf(authorize(orgnr, MessageKind.ALARM)));
+        assertEquals("pull", alarm.destination().mode());
+        assertEquals("cosdoc-921234566", alarm.destination().credentialsRef());
+        assertEquals(0, alarm.priority());
+        assertEquals("VJ", alarm.journalType());
+        assertEquals("municipality-route/alarm", alarm.rule());
+        MessageRouted dispense = assertInstanceOf(MessageRouted.class,
+                routeOf(authorize(orgnr, MessageKind.MEDICATION_DISPENSE)));
+        assertEquals(null, dispense.journalType());
+        assertEquals(MessageKind.MEDICATION_DISPENSE.defaultPriority(), dispense.effectivePriority());
+    }
+
     EventEnvelope authorize(String orgnr) {
+        return authorize(orgnr, MessageKind.ALARM);
+    }
+
+    EventEnvelope authorize(String orgnr, MessageKind kind) {
         String id = UUID.randomUUID().toString();
         MessageAuthorized authorized = new MessageAuthorized(id, orgnr, new Sender("V_S_" + orgnr, "c"),
-                MessageKind.ALARM, "grant-active", "g", 1, "{\"resourceType\":\"Bundle\"}", Instant.now());
+                kind, "grant-active", "g", 1, "{\"resourceType\":\"Bundle\"}", Instant.now());
         EventEnvelope envelope = EventEnvelope.create("test", "fedcba9876543210fedcba9876543210", id, null, authorized);
         new TopicProbe(bootstrap).publish(Topics.CONSENT_DECISIONS, envelope);
         return envelope;
