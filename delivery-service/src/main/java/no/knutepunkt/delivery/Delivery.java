@@ -42,6 +42,8 @@ public class Delivery extends PanacheEntityBase {
     public String epjProduct;
     public String mode;
     public String endpoint;
+    /** The name of the EPJ's client credentials (never the secret), or null when the EPJ needs no token. */
+    public String credentialsRef;
     @Column(columnDefinition = "text")
     public String payload;
     /** The routed event's id, the cause of every delivery event. */

@@ -65,6 +65,7 @@ public final class EpjStandin implements AutoCloseable {
         server.setExecutor(Executors.newFixedThreadPool(16));
         server.createContext("/fhir", this::fhir);
         server.createContext("/control", this::control);
+        server.createContext("/token", this::token);
         server.createContext("/health", ex -> respond(ex, 200, JSON.createObjectNode().put("status", "UP")));
         server.start();
     }
@@ -75,6 +76,56 @@ public final class EpjStandin implements AutoCloseable {
 
     public String baseUrl() {
         return "http://" + server.getAddress().getHostString() + ":" + port() + "/fhir";
+    }
+
+    /**
+     * From now on, FHIR requests need a bearer token from {@code /token} (OAuth2 client credentials): a client id
+     * and its secret, as given here.
+     */
+    public void requireToken(String clientId, String clientSecret) {
+        this.client = clientId + ":" + clientSecret;
+    }
+
+    /** How many tokens {@code /token} has issued. */
+    public int tokensIssued() {
+        return tokens.size();
+    }
+
+    private volatile String client;
+    private final java.util.Set<String> tokens = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private void token(HttpExchange ex) throws IOException {
+        try (ex) {
+            Map<String, String> form = new LinkedHashMap<>();
+            for (String pair : new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    form.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+            String presented = form.get("client_id") + ":" + form.get("client_secret");
+            if (!"client_credentials".equals(form.get("grant_type")) || !presented.equals(client)) {
+                respond(ex, 401, JSON.createObjectNode().put("error", "invalid_client"));
+                return;
+            }
+            String token = UUID.randomUUID().toString();
+            tokens.add(token);
+            respond(ex, 200, JSON.createObjectNode().put("access_token", token).put("token_type", "Bearer")
+                    .put("expires_in", 300));
+        }
+    }
+
+    /** False (and answered 401) when tokens are required and the request has none that was issued. */
+    private boolean authorized(HttpExchange ex) throws IOException {
+        if (client == null) {
+            return true;
+        }
+        String header = ex.getRequestHeaders().getFirst("Authorization");
+        if (header != null && header.startsWith("Bearer ") && tokens.contains(header.substring(7))) {
+            return true;
+        }
+        respond(ex, 401, outcome("a bearer token from /token is required"));
+        return false;
     }
 
     public void behave(Behaviour behaviour) {
@@ -95,7 +146,7 @@ public final class EpjStandin implements AutoCloseable {
     private void fhir(HttpExchange ex) throws IOException {
         try (ex) {
             byte[] raw = ex.getRequestBody().readAllBytes();
-            if (!applyBehaviour(ex, new String(raw, StandardCharsets.UTF_8))) {
+            if (!authorized(ex) || !applyBehaviour(ex, new String(raw, StandardCharsets.UTF_8))) {
                 return;
             }
             String[] path = ex.getRequestURI().getPath().replaceFirst("^/fhir/?", "").split("/");

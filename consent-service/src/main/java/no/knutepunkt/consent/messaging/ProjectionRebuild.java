@@ -10,21 +10,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import no.knutepunkt.consent.service.ConsentProjection;
 import no.knutepunkt.model.event.EventCodec;
+import no.knutepunkt.model.kafka.TopicReplay;
 import no.knutepunkt.model.kafka.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -72,9 +65,11 @@ public class ProjectionRebuild {
         return db.withTransaction(tx -> tx.query("LOCK TABLE " + ConsentProjection.TABLES + " IN EXCLUSIVE MODE")
                 .execute()
                 .chain(() -> tx.query("TRUNCATE " + ConsentProjection.TABLES).execute())
-                .chain(() -> Uni.createFrom().item(TopicReader::new).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
+                .chain(() -> Uni.createFrom().item(() -> new TopicReplay(bootstrap, TOPICS))
+                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
                 .chain(reader -> Multi.createBy().repeating()
-                        .uni(() -> Uni.createFrom().item(reader::next).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
+                        .uni(() -> Uni.createFrom().item(reader::next)
+                                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
                         .until(List::isEmpty)
                         .onItem().transformToUniAndConcatenate(batch -> applyAll(tx, batch, events))
                         .collect().last()
@@ -88,49 +83,5 @@ public class ProjectionRebuild {
                 .onItem().transformToUniAndConcatenate(value -> projection.apply(tx, EventCodec.decode(value).payload())
                         .invoke(() -> events.incrementAndGet()))
                 .collect().last().replaceWithVoid();
-    }
-
-    /** Reads both topics from their beginning up to where they end now, in batches; an empty batch is the end. */
-    private final class TopicReader implements AutoCloseable {
-
-        private final KafkaConsumer<String, String> consumer;
-        private final Map<TopicPartition, Long> end;
-
-        TopicReader() {
-            Properties props = new Properties();
-            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
-            consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : TOPICS) {
-                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            end = consumer.endOffsets(partitions);
-        }
-
-        List<String> next() {
-            List<String> batch = new ArrayList<>();
-            while (batch.isEmpty() && !done()) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                    if (r.offset() < end.get(tp)) {
-                        batch.add(r.value());
-                    }
-                }
-            }
-            return batch;
-        }
-
-        private boolean done() {
-            return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
-        }
-
-        @Override
-        public void close() {
-            consumer.close();
-        }
     }
 }

@@ -33,4 +33,15 @@ public interface DeliveryConfig {
 
     /** Consecutive failures of one EPJ after which its circuit opens: no attempts until it is probed again. */
     int breakerThreshold();
+
+    /** Where the EPJs' client credentials are, one {@code {ref}.properties} per route's credentials reference. */
+    java.util.Optional<java.nio.file.Path> credentialsDir();
+
+    /** The Helseplattformen (Epic) profile. */
+    Epic epic();
+
+    interface Epic {
+        /** The note type per message kind, as {@code system|code|display} (see delivery-service/docs/helseplattformen.md). */
+        java.util.Map<String, String> noteTypes();
+    }
 }

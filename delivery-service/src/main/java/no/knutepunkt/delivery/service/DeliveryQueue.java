@@ -61,6 +61,7 @@ public class DeliveryQueue {
             d.epjProduct = routed.destination().epjProduct();
             d.mode = routed.destination().mode() == null ? "push" : routed.destination().mode();
             d.endpoint = routed.destination().endpoint();
+            d.credentialsRef = routed.destination().credentialsRef();
             d.payload = routed.payload();
             d.routedEventId = routedEventId;
             d.routedOffset = offset;

@@ -125,7 +125,7 @@ public class Dispatcher {
         AtomicBoolean failed = new AtomicBoolean();
         return Multi.createFrom().iterable(batch)
                 .onItem().transformToUniAndConcatenate(d -> failed.get() ? Uni.createFrom().voidItem()
-                        : Uni.createFrom().item(() -> epj.attempt(d.messageId, endpoint, d.payload, d.journalType))
+                        : Uni.createFrom().item(() -> epj.attempt(d))
                                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                                 .emitOn(command -> context.runOnContext(v -> command.run()))
                                 .chain(attempt -> {

@@ -225,6 +225,74 @@ class DeliveryQueueTest {
                 .path("meta").path("tag").path(0).path("system").asText());
     }
 
+    @Test
+    void helseplattformenGetsOneClinicalNoteOnItsOwnPatient() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String patient = "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":"
+                + "\"urn:oid:2.16.578.1.12.4.1.4.1\",\"value\":\"14834540011\"}]}";
+        http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(epj.baseUrl() + "/Patient"))
+                .header("Content-Type", "application/fhir+json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(patient)).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+        String epicId = epj.list("Patient").get(0).path("id").asText();
+
+        MessageRouted plain = routed(dispense("urn:uuid:" + UUID.randomUUID()), MessageKind.MEDICATION_DISPENSE, "push");
+        MessageRouted routed = new MessageRouted(plain.messageId(), orgnr, plain.kind(),
+                new Destination("helseplattformen", "push", epj.baseUrl(), null), plain.rule(), 1,
+                plain.payload(), plain.routedAt(), null, null);
+        route(routed, "h".repeat(32));
+        route(routed, "h".repeat(32));
+        await().atMost(Duration.ofSeconds(20)).until(() -> epj.list("DocumentReference").size() == 1);
+        var note = epj.list("DocumentReference").get(0);
+        assertEquals("Patient/" + epicId, note.path("subject").path("reference").asText());
+        assertEquals("34109-9", note.path("type").path("coding").path(0).path("code").asText());
+        assertEquals("urn:uuid:" + routed.messageId(), note.path("identifier").path(0).path("value").asText());
+        assertEquals(2, note.path("content").size());
+        assertEquals(0, epj.list("MedicationDispense").size(), "Epic gets a note, not the VKP resources");
+
+        // a patient the EPJ does not know: a dead letter that says so
+        MessageRouted stranger = new MessageRouted(UUID.randomUUID().toString(), orgnr, MessageKind.ALARM,
+                routed.destination(), plain.rule(), 1, plain.payload().replace("14834540011", "02913846098"),
+                Instant.now(), null, null);
+        route(stranger, "i".repeat(32));
+        await().atMost(Duration.ofSeconds(20)).until(() -> !outcomes(List.of(stranger.messageId()),
+                DeliveryFailed.class).isEmpty());
+        assertEquals("the EPJ has no patient with the message's national id", ((DeliveryFailed) outcomes(
+                List.of(stranger.messageId()), DeliveryFailed.class).get(0)).lastError());
+        Thread.sleep(500);
+        assertEquals(1, epj.list("DocumentReference").size());
+    }
+
+    @Test
+    void anEpjThatWantsATokenGetsOneByTheRoutesCredentialsAndNoneWithout() throws Exception {
+        epj.requireToken("knutepunkt-" + orgnr, "s3cret-" + orgnr);
+        String ref = "epj-" + orgnr;
+        Path dir = Path.of("target", "epj-credentials");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(ref + ".properties"), "token-url=http://127.0.0.1:" + epj.port() + "/token\n"
+                + "client-id=knutepunkt-" + orgnr + "\nclient-secret=s3cret-" + orgnr + "\n");
+
+        MessageRouted plain = routed(dispense("urn:uuid:" + UUID.randomUUID()), MessageKind.ALARM, "push");
+        MessageRouted withCredentials = new MessageRouted(plain.messageId(), orgnr, plain.kind(),
+                new Destination("generic-fhir", "push", epj.baseUrl(), ref), plain.rule(), 1, plain.payload(),
+                plain.routedAt(), null, null);
+        route(withCredentials, "t".repeat(32));
+        await().atMost(Duration.ofSeconds(20)).until(() -> epj.list("MedicationDispense").size() == 1);
+        assertEquals(1, epj.tokensIssued());
+
+        // a route naming credentials that are not there: the message waits, and the status says why
+        MessageRouted unknown = new MessageRouted(UUID.randomUUID().toString(), orgnr, MessageKind.ALARM,
+                new Destination("generic-fhir", "push", epj.baseUrl(), "nowhere-" + orgnr), plain.rule(), 1,
+                dispense("urn:uuid:" + UUID.randomUUID()), Instant.now(), null, null);
+        route(unknown, "u".repeat(32));
+        await().atMost(Duration.ofSeconds(20)).until(() -> !outcomes(List.of(unknown.messageId()),
+                DeliveryAttemptFailed.class).isEmpty());
+        assertEquals("no credentials 'nowhere-" + orgnr + "' are configured (delivery.credentials-dir)",
+                ((DeliveryAttemptFailed) outcomes(List.of(unknown.messageId()), DeliveryAttemptFailed.class).get(0))
+                        .error());
+        assertEquals(1, epj.list("MedicationDispense").size());
+    }
+
     String control(String path) {
         return "/delivery/v1/municipalities/" + orgnr + path;
     }

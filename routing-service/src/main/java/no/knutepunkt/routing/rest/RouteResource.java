@@ -19,6 +19,7 @@ import no.knutepunkt.model.identity.HelseIdClaims;
 import no.knutepunkt.model.identity.Orgnr;
 import no.knutepunkt.model.rest.Rejection;
 import no.knutepunkt.routing.Route;
+import no.knutepunkt.routing.messaging.RegisterRebuild;
 import no.knutepunkt.routing.repository.RouteRepository;
 import no.knutepunkt.routing.service.RouteService;
 import no.knutepunkt.routing.service.RouteService.RouteRequest;
@@ -37,11 +38,13 @@ public class RouteResource {
 
     private final RouteService service;
     private final RouteRepository routes;
+    private final RegisterRebuild rebuild;
     private final JsonWebToken token;
 
-    public RouteResource(RouteService service, RouteRepository routes, JsonWebToken token) {
+    public RouteResource(RouteService service, RouteRepository routes, RegisterRebuild rebuild, JsonWebToken token) {
         this.service = service;
         this.routes = routes;
+        this.rebuild = rebuild;
         this.token = token;
     }
 
@@ -88,6 +91,14 @@ public class RouteResource {
         return service.register(orgnr, request, operator).map(registered -> registered == null
                 ? Response.ok().build()
                 : Response.accepted(registered).build());
+    }
+
+    /** Empties the routes projection and replays the register topic into it. */
+    @jakarta.ws.rs.POST
+    @Path("/projection/rebuild")
+    public Uni<RegisterRebuild.Rebuilt> rebuild() {
+        mustOperate();
+        return rebuild.rebuild();
     }
 
     private String mustOperate() {

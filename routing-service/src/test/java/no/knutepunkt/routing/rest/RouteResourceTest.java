@@ -9,6 +9,7 @@ import no.knutepunkt.model.event.EventEnvelope;
 import no.knutepunkt.model.event.MessageAuthorized;
 import no.knutepunkt.model.event.MessageKind;
 import no.knutepunkt.model.event.MessageRouted;
+import no.knutepunkt.model.event.RouteRegistered;
 import no.knutepunkt.model.event.MessageUnroutable;
 import no.knutepunkt.model.event.Sender;
 import no.knutepunkt.model.kafka.Topics;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -90,6 +92,52 @@ class RouteResourceTest {
                 routeOf(authorize(orgnr, MessageKind.MEDICATION_DISPENSE)));
         assertEquals(null, dispense.journalType());
         assertEquals(MessageKind.MEDICATION_DISPENSE.defaultPriority(), dispense.effectivePriority());
+    }
+
+    @jakarta.inject.Inject
+    io.vertx.mutiny.sqlclient.Pool db;
+
+    @Test
+    void droppingTheRoutesAndReplayingTheRegisterRebuildsThemIdentically() {
+        // thirty register events: ten municipalities, three versions each
+        List<String> municipalities = new java.util.ArrayList<>();
+        for (int m = 0; m < 10; m++) {
+            String orgnr = Long.toString(800_000_000L + (long) (Math.random() * 99_999_999L));
+            municipalities.add(orgnr);
+            for (int v = 1; v <= 3; v++) {
+                RouteRegistered event = new RouteRegistered(orgnr, v, new no.knutepunkt.model.event.Destination(
+                        v == 3 ? "cosdoc" : "generic-fhir", v == 2 ? "both" : "push", "http://epj-" + m + ".test/fhir",
+                        "ref-" + v), "nhn-operator", Instant.now(), v == 3 ? Map.of(MessageKind.ALARM,
+                        new no.knutepunkt.model.event.KindRule(0, "VJ")) : Map.of());
+                new TopicProbe(bootstrap).publish(Topics.ROUTING_REGISTER, EventEnvelope.create("test", orgnr, null,
+                        null, event));
+            }
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            for (String orgnr : municipalities) {
+                given().auth().oauth2(tokens.operator()).get("/routing/v1/routes/" + orgnr).then().statusCode(200)
+                        .body("version", equalTo(3));
+            }
+        });
+        String live = given().auth().oauth2(tokens.operator()).get("/routing/v1/routes").then().statusCode(200)
+                .extract().asString();
+
+        db.query("DELETE FROM routes").execute().await().atMost(Duration.ofSeconds(10));
+        given().auth().oauth2(tokens.operator()).get("/routing/v1/routes").then().body("size()", equalTo(0));
+        given().auth().oauth2(tokens.municipalityAdmin(ROUTED)).post("/routing/v1/routes/projection/rebuild").then()
+                .statusCode(403);
+        given().auth().oauth2(tokens.operator()).post("/routing/v1/routes/projection/rebuild").then().statusCode(200)
+                .body("events", org.hamcrest.Matchers.greaterThanOrEqualTo(30));
+        assertEquals(sorted(live), sorted(given().auth().oauth2(tokens.operator()).get("/routing/v1/routes").then()
+                .statusCode(200).extract().asString()));
+        given().auth().oauth2(tokens.operator()).get("/routing/v1/routes/" + municipalities.get(0)).then()
+                .body("epjProduct", equalTo("cosdoc")).body("kinds.ALARM.journalType", equalTo("VJ"));
+    }
+
+    /** The routes list in a fixed order, so that two projections compare by content. */
+    static List<String> sorted(String json) {
+        return io.restassured.path.json.JsonPath.from(json).getList("$", Map.class).stream()
+                .map(Object::toString).sorted().toList();
     }
 
     EventEnvelope authorize(String orgnr) {
