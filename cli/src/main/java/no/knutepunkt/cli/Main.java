@@ -54,6 +54,7 @@ public final class Main {
             case "ready" -> ready(rest);
             case "seed" -> seed();
             case "send" -> send(rest);
+            case "audit-verify" -> auditVerify();
             default -> usage();
         };
         System.exit(code);
@@ -63,7 +64,7 @@ public final class Main {
         System.err.println("""
                 usage: knutepunkt-cli keys | topics [--replicas N --min-insync N] | ready [PID@]URL... |
                        token vendor [--vkp-id ID] [--scope S]... | token admin|epj --orgnr N | token operator |
-                       seed | send FILE [--org ORGNR]""");
+                       seed | send FILE [--org ORGNR] | audit-verify""");
         System.exit(64);
         return 64;
     }
@@ -129,6 +130,30 @@ public final class Main {
             }
         }
         return 0;
+    }
+
+    /** Asks audit-service to check the whole log against its hash chain; 0 when intact, 3 at a break. */
+    private static int auditVerify() throws IOException, InterruptedException {
+        // a long log takes a while: no 30-second limit here
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(env("KNUTEPUNKT_AUDIT_URL", null)
+                + "/audit/v1/verify")).timeout(Duration.ofHours(2)).header("Authorization", "Bearer "
+                + tokens().operator()).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 200) {
+            System.err.println("audit verify: HTTP " + answer.statusCode() + " " + answer.body());
+            return 1;
+        }
+        JsonNode result = JSON.readTree(answer.body());
+        if (result.path("intact").asBoolean()) {
+            System.out.println("intact: " + result.path("checked").asLong() + " events checked in "
+                    + result.path("millis").asLong() + " ms");
+            return 0;
+        }
+        JsonNode at = result.path("firstBreak");
+        System.out.println("BROKEN at " + at.path("topic").asText() + "/" + at.path("partition").asInt() + "/"
+                + at.path("offset").asLong() + ": " + at.path("problem").asText() + " (" + result.path("checked")
+                .asLong() + " events intact before it)");
+        return 3;
     }
 
     /**

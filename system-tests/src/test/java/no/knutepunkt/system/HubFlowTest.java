@@ -316,7 +316,7 @@ class HubFlowTest {
         for (long pid : pids) {
             assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "process " + pid);
         }
-        for (int offset : new int[] {32, 81, 82, 83, 84, 90, 92, 93}) {
+        for (int offset : new int[] {32, 81, 82, 83, 84, 85, 90, 92, 93}) {
             int port = Hub.BASE + offset;
             assertFalse(listening(port), "something still listens on " + port);
         }

@@ -39,11 +39,16 @@ public final class TopicReplay implements AutoCloseable {
 
     /** The next events (their JSON), or an empty list when every partition is read to its end. */
     public List<String> next() {
-        List<String> batch = new ArrayList<>();
+        return nextRecords().stream().map(ConsumerRecord::value).toList();
+    }
+
+    /** The next records, with their place in the log; empty at the end. */
+    public List<ConsumerRecord<String, String>> nextRecords() {
+        List<ConsumerRecord<String, String>> batch = new ArrayList<>();
         while (batch.isEmpty() && !done()) {
             for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
                 if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
-                    batch.add(r.value());
+                    batch.add(r);
                 }
             }
         }

@@ -55,7 +55,7 @@ public final class Topics {
     }
 
     public static final List<String> SERVICES = List.of("ingest-service", "consent-service", "routing-service",
-            "delivery-service");
+            "delivery-service", "audit-service");
 
     public static List<Spec> all() {
         List<Spec> specs = new java.util.ArrayList<>(List.of(
