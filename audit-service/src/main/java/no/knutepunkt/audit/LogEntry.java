@@ -18,7 +18,9 @@ import java.util.Objects;
  */
 @Entity
 @IdClass(LogEntry.Position.class)
-@Table(name = "log_entries", indexes = @Index(name = "log_entries_message", columnList = "correlationId, logOffset"))
+@Table(name = "log_entries", indexes = {
+        @Index(name = "log_entries_message", columnList = "correlationId, logOffset"),
+        @Index(name = "log_entries_municipality", columnList = "orgnr, subject, time")})
 public class LogEntry extends PanacheEntityBase {
 
     /** Where an event is in the log. */
@@ -49,6 +51,8 @@ public class LogEntry extends PanacheEntityBase {
     public String type;
     public String source;
     public Instant time;
+    /** The event's subject: for a message's events the pseudonymous patient key, for register events the orgnr. */
+    public String subject;
     /** The message the event belongs to (null for register events). */
     public String correlationId;
     public String orgnr;

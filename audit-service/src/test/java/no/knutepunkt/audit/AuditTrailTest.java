@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
@@ -116,6 +117,43 @@ class AuditTrailTest {
         assertEquals(4, trail(operator, messageId).getList("steps").size());
     }
 
+    @Test
+    void aMunicipalityExportsWhatWasReceivedAndToWhomItWasDisclosedForOnePatient() {
+        no.knutepunkt.model.identity.PatientPseudonym keys =
+                new no.knutepunkt.model.identity.PatientPseudonym("local-development-secret-change-me");
+        String vkpId = "Innsynleverandor_Alarm_" + ORGNR;
+        String messageId = message(vkpId, true, keys.ofNationalId("14834540011"));
+        publish(Topics.DELIVERY_OUTCOMES, EventEnvelope.create("knutepunkt/delivery-service",
+                keys.ofNationalId("14834540011"), messageId, null, new no.knutepunkt.model.event.MessageJournaled(
+                        messageId, ORGNR, "kommune-312229544-epj", Instant.now())));
+        String admin = TOKENS.municipalityAdmin(ORGNR);
+        String uri = "/audit/v1/municipalities/" + ORGNR + "/audit-events";
+        await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> assertEquals(3, events(given().auth().oauth2(admin)
+                .queryParam("patient", "14834540011").get(uri).then().statusCode(200).extract().jsonPath(), messageId)
+                .size()));
+        JsonPath export = given().auth().oauth2(admin).queryParam("patient", "14834540011").get(uri).then()
+                .extract().jsonPath();
+        List<Map<String, Object>> mine = events(export, messageId);
+        assertEquals(List.of("rest", "110106", "110107"), mine.stream()
+                .map(e -> ((Map<?, ?>) e.get("type")).get("code")).toList());
+        String json = export.prettify();
+        assertTrue(json.contains(vkpId), "who sent it");
+        assertTrue(json.contains("https://epj.test/fhir"), "to whom it was disclosed");
+        assertTrue(json.contains("kommune-312229544-epj"), "who took it into the record");
+        assertFalse(json.contains("14834540011"), "the national id is asked by, never answered with");
+
+        assertEquals(0, events(given().auth().oauth2(admin).queryParam("patient", "02913846098").get(uri).then()
+                .statusCode(200).extract().jsonPath(), messageId).size());
+        given().auth().oauth2(admin).queryParam("patient", "14834540012").get(uri).then().statusCode(400);
+        given().auth().oauth2(TOKENS.municipalityAdmin("974760673")).get(uri).then().statusCode(403);
+    }
+
+    /** The AuditEvents of one message in an export. */
+    static List<Map<String, Object>> events(JsonPath export, String messageId) {
+        List<Map<String, Object>> all = export.getList("entry.resource");
+        return all == null ? List.of() : all.stream().filter(r -> r.toString().contains(messageId)).toList();
+    }
+
     JsonPath trail(String token, String messageId) {
         return given().auth().oauth2(token).get("/audit/v1/messages/" + messageId + "/trail").then().statusCode(200)
                 .extract().jsonPath();
@@ -123,8 +161,11 @@ class AuditTrailTest {
 
     /** The events of one message's life, as the services write them: delivered, or denied. */
     String message(String vkpId, boolean allowed) {
+        return message(vkpId, allowed, "ab".repeat(16));
+    }
+
+    String message(String vkpId, boolean allowed, String patient) {
         String messageId = UUID.randomUUID().toString();
-        String patient = "ab".repeat(16);
         Instant t = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Sender sender = new Sender(vkpId, "client");
         MessageReceived received = new MessageReceived(messageId, ORGNR, sender, "vkp-r4/bundle", MessageKind.ALARM,

@@ -5,10 +5,24 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import no.knutepunkt.audit.LogEntry;
 
+import java.time.Instant;
 import java.util.List;
 
 @ApplicationScoped
 public class LogEntryRepository implements PanacheRepositoryBase<LogEntry, LogEntry.Position> {
+
+    /**
+     * What a municipality's register of processing needs: each message received, denied, delivered or journaled, in
+     * a time range, optionally for one patient (by pseudonymous key).
+     */
+    public Uni<List<LogEntry>> disclosures(String orgnr, String patientKey, Instant from, Instant to, int limit) {
+        String types = "type in ('no.knutepunkt.message.received.v1', 'no.knutepunkt.consent.denied.v1', "
+                + "'no.knutepunkt.delivery.delivered.v1', 'no.knutepunkt.delivery.journaled.v1')";
+        return (patientKey == null
+                ? find("orgnr = ?1 and time >= ?2 and time < ?3 and " + types + " order by time", orgnr, from, to)
+                : find("orgnr = ?1 and time >= ?2 and time < ?3 and subject = ?4 and " + types + " order by time",
+                        orgnr, from, to, patientKey)).page(io.quarkus.panache.common.Page.ofSize(limit)).list();
+    }
 
     /** Every event of one message, in the order it happened. */
     public Uni<List<LogEntry>> trail(String messageId) {

@@ -3,18 +3,23 @@ package no.knutepunkt.audit.rest;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import no.knutepunkt.audit.messaging.AuditedTopics;
 import no.knutepunkt.audit.messaging.IndexRebuild;
+import no.knutepunkt.audit.service.Disclosures;
 import no.knutepunkt.audit.service.Trails;
 import no.knutepunkt.audit.service.Verifier;
 import no.knutepunkt.model.rest.ApiCaller;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import java.time.Instant;
 
 /**
  * The audit API: a message's trail (for an operator, its municipality, or its sender), and for operators the
@@ -26,14 +31,16 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 public class AuditResource {
 
     private final Trails trails;
+    private final Disclosures disclosures;
     private final Verifier verifier;
     private final IndexRebuild rebuild;
     private final AuditedTopics topics;
     private final JsonWebToken token;
 
-    public AuditResource(Trails trails, Verifier verifier, IndexRebuild rebuild, AuditedTopics topics,
-            JsonWebToken token) {
+    public AuditResource(Trails trails, Disclosures disclosures, Verifier verifier, IndexRebuild rebuild,
+            AuditedTopics topics, JsonWebToken token) {
         this.trails = trails;
+        this.disclosures = disclosures;
         this.verifier = verifier;
         this.rebuild = rebuild;
         this.topics = topics;
@@ -44,6 +51,21 @@ public class AuditResource {
     @Path("/messages/{messageId}/trail")
     public Uni<Trails.Trail> trail(@PathParam("messageId") String messageId) {
         return trails.of(messageId, ApiCaller.of(token::getClaim));
+    }
+
+    /**
+     * The municipality's access and disclosure log as FHIR AuditEvents: what was received from whom, and disclosed to
+     * which EPJ, optionally for one patient (by national id), from {@code from} until {@code to}.
+     */
+    @GET
+    @Path("/municipalities/{orgnr}/audit-events")
+    @Produces("application/fhir+json")
+    public Uni<String> auditEvents(@PathParam("orgnr") String orgnr, @QueryParam("patient") String patient,
+            @QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("_count") @DefaultValue("1000") int count) {
+        ApiCaller.of(token::getClaim).mustActFor(orgnr);
+        return disclosures.export(orgnr, patient, from == null ? Instant.EPOCH : Instant.parse(from),
+                to == null ? Instant.now().plusSeconds(1) : Instant.parse(to), Math.max(1, Math.min(count, 10_000)));
     }
 
     /** Recomputes every event's hash and the chain from the log; names the first break, if any. */

@@ -22,8 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public class TrailIndex {
 
     private static final String INSERT = "INSERT INTO log_entries (topic, log_partition, log_offset, event_id, type, "
-            + "source, time, correlation_id, orgnr, event, event_hash, chain_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-            + "$8, $9, $10, $11, $12) ON CONFLICT DO NOTHING";
+            + "source, time, subject, correlation_id, orgnr, event, event_hash, chain_hash) VALUES ($1, $2, $3, $4, $5, "
+            + "$6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING";
     private static final String HEAD = "SELECT chain_hash FROM log_entries WHERE topic = $1 AND log_partition = $2 "
             + "AND log_offset < $3 ORDER BY log_offset DESC LIMIT 1";
 
@@ -57,7 +57,7 @@ public class TrailIndex {
             JsonNode data = event.path("data");
             Object[] row = {topic, partition, offset, event.path("id").asText(null), event.path("type").asText(null),
                     event.path("source").asText(null), time(event.path("time").asText(null)),
-                    event.path("correlationid").asText(null), data.path("orgnr").asText(null), event.toString(),
+                    event.path("subject").asText(null), event.path("correlationid").asText(null), data.path("orgnr").asText(null), event.toString(),
                     eventHash, chainHash};
             return client.preparedQuery(INSERT).execute(Tuple.tuple(Arrays.asList(row)))
                     .invoke(() -> heads.merge(key, new Head(offset, chainHash),

@@ -1,0 +1,122 @@
+package no.knutepunkt.audit.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import no.knutepunkt.audit.LogEntry;
+import no.knutepunkt.audit.repository.LogEntryRepository;
+import no.knutepunkt.model.event.EventCodec;
+import no.knutepunkt.model.fhir.Fhir;
+import no.knutepunkt.model.fhir.Outcomes;
+import no.knutepunkt.model.fhir.VkpCode;
+import no.knutepunkt.model.identity.NationalId;
+import no.knutepunkt.model.identity.PatientPseudonym;
+import no.knutepunkt.model.rest.Rejection;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.Reference;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+
+/**
+ * A municipality's log of what was received about its patients, from whom, and to whom it was disclosed, as FHIR
+ * {@code AuditEvent}s in the style of IHE BALP: what it needs to answer a citizen's access request. A patient is
+ * asked for by national id, hashed at once with the hub's patient key; the export names patients only by that key.
+ */
+@ApplicationScoped
+public class Disclosures {
+
+    static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
+    static final String EVENT_TYPE = "http://terminology.hl7.org/CodeSystem/audit-event-type";
+    static final String INTERACTION = "http://hl7.org/fhir/restful-interaction";
+    static final String ENTITY_TYPE = "http://terminology.hl7.org/CodeSystem/audit-entity-type";
+    static final String OBJECT_ROLE = "http://terminology.hl7.org/CodeSystem/object-role";
+    static final String PATIENT_KEY = "https://knutepunkt.no/fhir/NamingSystem/patient-key";
+    static final String VKP_ID = "https://knutepunkt.no/fhir/NamingSystem/vkp-id";
+
+    private final LogEntryRepository entries;
+    private final PatientPseudonym pseudonym;
+
+    public Disclosures(LogEntryRepository entries,
+            @ConfigProperty(name = "audit.pseudonym-secret") String pseudonymSecret) {
+        this.entries = entries;
+        this.pseudonym = new PatientPseudonym(pseudonymSecret);
+    }
+
+    /** A searchset Bundle of AuditEvents, oldest first. */
+    public Uni<String> export(String orgnr, String nationalId, Instant from, Instant to, int limit) {
+        if (nationalId != null && !NationalId.hasValidCheckDigits(nationalId)) {
+            throw new Rejection(400, Outcomes.error(IssueType.INVALID, VkpCode.INVALID_SSN, "audit-patient",
+                    "patient must be a fødselsnummer or D-nummer with valid check digits"));
+        }
+        String patientKey = nationalId == null ? null : pseudonym.ofNationalId(nationalId);
+        return Panache.withSession(() -> entries.disclosures(orgnr, patientKey, from, to, limit)).map(found -> {
+            Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
+            for (LogEntry e : found) {
+                bundle.addEntry().setFullUrl("urn:uuid:" + e.eventId).setResource(auditEvent(e));
+            }
+            bundle.setTotal(found.size());
+            return Fhir.jsonParser().encodeResourceToString(bundle);
+        });
+    }
+
+    static AuditEvent auditEvent(LogEntry e) {
+        JsonNode data = read(e.event).path("data");
+        AuditEvent a = new AuditEvent().setRecorded(Date.from(e.time)).setOutcome(AuditEventOutcome._0);
+        a.getSource().setObserver(new Reference().setDisplay("Knutepunkt")).addType(new Coding(
+                "http://terminology.hl7.org/CodeSystem/security-source-type", "4", "Application Server"));
+        switch (e.type) {
+            case "no.knutepunkt.message.received.v1", "no.knutepunkt.consent.denied.v1" -> {
+                boolean denied = e.type.endsWith("denied.v1");
+                a.setType(new Coding(EVENT_TYPE, "rest", "RESTful Operation"))
+                        .addSubtype(new Coding(INTERACTION, "create", "create")).setAction(AuditEventAction.C);
+                JsonNode sender = data.path("sender");
+                a.addAgent().setRequestor(true).setWho(new Reference().setIdentifier(new Identifier()
+                        .setSystem(VKP_ID).setValue(sender.path("vkpId").asText())))
+                        .setAltId(sender.path("clientId").asText(null));
+                if (denied) {
+                    a.setOutcome(AuditEventOutcome._4).setOutcomeDesc("denied by consent: VKP code "
+                            + data.path("vkpCode").asText() + ", rule " + data.path("rule").asText());
+                }
+            }
+            case "no.knutepunkt.delivery.delivered.v1" -> {
+                a.setType(new Coding(DCM, "110106", "Export")).setAction(AuditEventAction.C);
+                a.addAgent().setRequestor(true).setWho(new Reference().setDisplay("Knutepunkt delivery-service"));
+                a.addAgent().setRequestor(false).setWho(new Reference().setDisplay(data.path("endpoint").asText()))
+                        .setType(new CodeableConcept(new Coding(DCM, "110152", "Destination Role ID")));
+            }
+            default -> {
+                // journaled: the municipality's EPJ took the message into the record
+                a.setType(new Coding(DCM, "110107", "Import")).setAction(AuditEventAction.C);
+                a.addAgent().setRequestor(true).setWho(new Reference().setIdentifier(new Identifier()
+                        .setSystem("https://knutepunkt.no/fhir/NamingSystem/helseid-client")
+                        .setValue(data.path("acknowledgedBy").asText())));
+            }
+        }
+        a.addEntity().setWhat(new Reference().setIdentifier(new Identifier().setSystem(PATIENT_KEY).setValue(e.subject)))
+                .setType(new Coding(ENTITY_TYPE, "1", "Person")).setRole(new Coding(OBJECT_ROLE, "1", "Patient"));
+        a.addEntity().setWhat(new Reference().setIdentifier(new Identifier().setSystem("urn:ietf:rfc:3986")
+                .setValue("urn:uuid:" + e.correlationId))).setType(new Coding(ENTITY_TYPE, "2", "System Object"))
+                .setDescription(data.path("kind").asText(null));
+        return a;
+    }
+
+    private static JsonNode read(String json) {
+        try {
+            return EventCodec.mapper().readTree(json);
+        } catch (IOException e) {
+            throw new IllegalStateException("an indexed event is not JSON", e);
+        }
+    }
+}
