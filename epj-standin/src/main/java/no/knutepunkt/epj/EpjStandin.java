@@ -96,13 +96,7 @@ public final class EpjStandin implements AutoCloseable {
 
     private void token(HttpExchange ex) throws IOException {
         try (ex) {
-            Map<String, String> form = new LinkedHashMap<>();
-            for (String pair : new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).split("&")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0) {
-                    form.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                }
-            }
+            Map<String, String> form = pairs(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             String presented = form.get("client_id") + ":" + form.get("client_secret");
             if (!"client_credentials".equals(form.get("grant_type")) || !presented.equals(client)) {
                 respond(ex, 401, JSON.createObjectNode().put("error", "invalid_client"));
@@ -309,8 +303,12 @@ public final class EpjStandin implements AutoCloseable {
     }
 
     private static Map<String, String> query(HttpExchange ex) {
+        return pairs(ex.getRequestURI().getRawQuery());
+    }
+
+    /** {@code a=1&b=2}, as a query string or a form body, decoded. */
+    private static Map<String, String> pairs(String raw) {
         Map<String, String> params = new LinkedHashMap<>();
-        String raw = ex.getRequestURI().getRawQuery();
         if (raw != null) {
             for (String pair : raw.split("&")) {
                 int eq = pair.indexOf('=');
