@@ -92,6 +92,9 @@ public class Dispatcher {
 
     private Uni<Void> dispatch() {
         Instant now = DeliveryQueue.now();
+        // rows read while an EPJ's sequence was under way may be stale by the time it ends: leave that EPJ to the
+        // next look (only a look starts sequences, and one look runs at a time, so the others' rows are fresh)
+        Set<String> busyWhenRead = Set.copyOf(busy);
         return Panache.withSession(() -> deliveries.due(now, config.dispatchBatch())).invoke(due -> {
             Map<String, List<Delivery>> byEndpoint = new LinkedHashMap<>();
             for (Delivery d : due) {
@@ -99,7 +102,7 @@ public class Dispatcher {
             }
             byEndpoint.forEach((endpoint, waiting) -> {
                 int allowed = breakers.allowance(endpoint, now, waiting.size());
-                if (allowed == 0 || !busy.add(endpoint)) {
+                if (allowed == 0 || busyWhenRead.contains(endpoint) || !busy.add(endpoint)) {
                     return;
                 }
                 boolean probe = breakers.isOpen(endpoint);
