@@ -35,6 +35,8 @@ public class Delivery extends PanacheEntityBase {
     /** The pseudonymous patient key (the events' subject): a patient's messages go out in the order received. */
     public String patientKey;
     public String kind;
+    /** The sender's VKP id (null for messages routed by early releases). */
+    public String sender;
     /** Lower goes first when messages wait. */
     public int priority;
     /** The journal type the municipality wants for this kind, tagged onto the delivered resources; or null. */
@@ -63,6 +65,8 @@ public class Delivery extends PanacheEntityBase {
     public Instant deadAt;
     public Instant journaledAt;
     public String acknowledgedBy;
+    /** The last re-drive that put it back in the queue, or null. */
+    public String redriveId;
     /** When anything about it last changed: the pull inbox pages by this. */
     public Instant updatedAt;
 }

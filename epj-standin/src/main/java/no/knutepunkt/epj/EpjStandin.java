@@ -26,8 +26,8 @@ import java.util.concurrent.Executors;
 /**
  * Plays a municipality's EPJ: a FHIR R4 endpoint under {@code /fhir} that accepts transactions and single creates,
  * creates conditionally on business identifiers (so a redelivery never makes a second record), lists what it holds,
- * and can be told to fail, hang or slow down through {@code /control}. What it stores survives a restart when it is
- * given a data file.
+ * and can be told to fail, hang or slow down, or to lose what came after a backup, through {@code /control}. What it
+ * stores survives a restart when it is given a data file.
  */
 public final class EpjStandin implements AutoCloseable {
 
@@ -235,6 +235,36 @@ public final class EpjStandin implements AutoCloseable {
         return new Created(id, resource, true);
     }
 
+    /**
+     * Plays a restore from a backup taken at {@code backupAt}: everything stored after it is lost (and the data file
+     * rewritten to match). Answers how many resources were lost.
+     */
+    public synchronized int restoreTo(Instant backupAt) throws IOException {
+        List<ObjectNode> kept = new ArrayList<>();
+        int lost = 0;
+        for (Map<String, ObjectNode> ofType : resources.values()) {
+            for (ObjectNode r : ofType.values()) {
+                if (Instant.parse(r.path("meta").path("lastUpdated").asText()).isAfter(backupAt)) {
+                    lost++;
+                } else {
+                    kept.add(r);
+                }
+            }
+        }
+        resources.clear();
+        byIdentifier.clear();
+        kept.forEach(this::index);
+        if (dataFile != null) {
+            StringBuilder lines = new StringBuilder();
+            for (ObjectNode r : kept) {
+                lines.append(JSON.writeValueAsString(r)).append('\n');
+            }
+            Files.writeString(dataFile, lines, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.SYNC);
+        }
+        return lost;
+    }
+
     private void index(ObjectNode resource) {
         String type = resource.get("resourceType").asText();
         String id = resource.get("id").asText();
@@ -293,6 +323,12 @@ public final class EpjStandin implements AutoCloseable {
         try (ex) {
             if ("POST".equals(ex.getRequestMethod())) {
                 JsonNode body = JSON.readTree(ex.getRequestBody());
+                if (body.hasNonNull("restoreTo")) {
+                    int lost = restoreTo(Instant.parse(body.get("restoreTo").asText()));
+                    respond(ex, 200, JSON.createObjectNode().put("restoredTo", body.get("restoreTo").asText())
+                            .put("lost", lost));
+                    return;
+                }
                 behave(new Behaviour(body.path("mode").asText("ok"), body.path("status").asInt(503),
                         body.path("delayMs").asLong(0), body.hasNonNull("match") ? body.get("match").asText() : null));
             }

@@ -24,6 +24,8 @@ final class Hub {
     static final String CONSENT = "http://127.0.0.1:" + (BASE + 82);
     static final String ROUTING = "http://127.0.0.1:" + (BASE + 83);
     static final String DELIVERY = "http://127.0.0.1:" + (BASE + 84);
+    static final String AUDIT = "http://127.0.0.1:" + (BASE + 85);
+    static final int POSTGRES_PORT = BASE + 32;
     static final String EPJ = "http://127.0.0.1:" + (BASE + 90);
     static final String KAFKA = "127.0.0.1:" + (BASE + 92);
 

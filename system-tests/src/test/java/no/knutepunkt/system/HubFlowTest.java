@@ -279,6 +279,200 @@ class HubFlowTest {
 
     @Test
     @Order(6)
+    void theTrailsOfADeliveredADeniedAndADeadLetteredThenResentMessageShowEveryStepAfterAReplay() throws Exception {
+        String vendor = Hub.token("vendor");
+        String delivered = sent(vendor, ORGNR, fresh("01-medication-dispense-success.json"), 202);
+        String denied = sent(Hub.token("vendor", "--vkp-id", "Ukjent_System_" + ORGNR), ORGNR,
+                fresh("02-missed-dose-alarm.json"), 403);
+        // the EPJ refuses the next one: a dead letter at once, resent by the municipality once the EPJ is mended
+        Hub.http("POST", Hub.EPJ + "/control", null, "{\"mode\":\"fail\",\"status\":422}");
+        String resent = sent(vendor, ORGNR, fresh("01-medication-dispense-success.json"), 202);
+        String admin = Hub.token("admin", "--orgnr", ORGNR);
+        String letters = Hub.DELIVERY + "/delivery/v1/municipalities/" + ORGNR + "/dead-letters";
+        await().atMost(Duration.ofSeconds(60)).until(() -> Hub.api("GET", letters, admin, null).body()
+                .contains(resent));
+        Hub.http("POST", Hub.EPJ + "/control", null, "{\"mode\":\"ok\"}");
+        HttpResponse<String> resend = Hub.api("POST", letters + "/" + resent + "/resend", admin,
+                "{\"reason\":\"EPJ rettet\"}");
+        assertEquals(200, resend.statusCode(), resend.body());
+        String operator = Hub.token("operator");
+        String trails = Hub.AUDIT + "/audit/v1/messages/";
+        await().atMost(Duration.ofSeconds(60)).until(() -> stepsOf(Hub.api("GET", trails + resent + "/trail",
+                operator, null)).contains("no.knutepunkt.delivery.delivered.v1"));
+
+        // the trail index emptied and read again from the log
+        HttpResponse<String> rebuilt = Hub.api("POST", Hub.AUDIT + "/audit/v1/index/rebuild", operator, null);
+        assertEquals(200, rebuilt.statusCode(), rebuilt.body());
+        String received = "no.knutepunkt.message.received.v1";
+        String authorized = "no.knutepunkt.consent.authorized.v1";
+        String routed = "no.knutepunkt.routing.routed.v1";
+        assertEquals(List.of(received, authorized, routed, "no.knutepunkt.delivery.delivered.v1"),
+                lifeOf(trails + delivered, operator));
+        assertEquals(List.of(received, "no.knutepunkt.consent.denied.v1"), lifeOf(trails + denied, operator));
+        assertEquals(List.of(received, authorized, routed, "no.knutepunkt.delivery.failed.v1",
+                "no.knutepunkt.delivery.dead-letter-handled.v1", "no.knutepunkt.delivery.delivered.v1"),
+                lifeOf(trails + resent, operator));
+        JsonNode handled = JSON.readTree(Hub.api("GET", trails + resent + "/trail", operator, null).body())
+                .path("steps").findParents("type").stream()
+                .filter(s -> s.path("type").asText().endsWith("dead-letter-handled.v1")).findFirst().orElseThrow();
+        assertEquals("EPJ rettet", handled.path("data").path("reason").asText(), "who did what, and why");
+    }
+
+    @Test
+    @Order(7)
+    void afterAnEpjRestoreARedriveOfTheLastHourSendsOnlyWhatWasNotJournaledAtTheCappedRate() throws Exception {
+        java.time.Instant backup = java.time.Instant.now();
+        Thread.sleep(20);
+        String vendor = Hub.token("vendor");
+        List<String> messages = new ArrayList<>();
+        List<String> dispenses = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String body = fresh("01-medication-dispense-success.json");
+            dispenses.add(dispenseOf(body));
+            messages.add(sent(vendor, ORGNR, body, 202));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> countOf(dispenses) == dispenses.size());
+        // the EPJ journals the first four, then is restored from the backup taken before all twelve
+        String epj = Hub.token("epj", "--orgnr", ORGNR);
+        for (String id : messages.subList(0, 4)) {
+            assertEquals(200, Hub.api("POST", Hub.DELIVERY + "/v1/epj/messages/" + id + "/$journaling-acknowledged",
+                    epj, null).statusCode());
+        }
+        Hub.http("POST", Hub.EPJ + "/control", null, "{\"restoreTo\":\"" + backup + "\"}");
+        assertEquals(0, countOf(dispenses), "the restore lost them");
+
+        String admin = Hub.token("admin", "--orgnr", ORGNR);
+        String lastHour = "\"orgnr\":\"" + ORGNR + "\",\"from\":\"" + backup.minus(Duration.ofHours(1))
+                + "\",\"perEpjPerSecond\":4";
+        HttpResponse<String> dry = Hub.api("POST", Hub.DELIVERY + "/delivery/v1/redrives", admin,
+                "{" + lastHour + ",\"dryRun\":true}");
+        assertEquals(200, dry.statusCode(), dry.body());
+        JsonNode plan = JSON.readTree(dry.body());
+        int matched = plan.path("matched").asInt();
+        assertTrue(matched >= 8, plan.toString());
+        assertTrue(plan.path("journaledSkipped").asInt() >= 4, plan.toString());
+        assertEquals((matched + 3) / 4, plan.path("estimatedSeconds").asInt(), plan.toString());
+        assertEquals(403, Hub.api("POST", Hub.DELIVERY + "/delivery/v1/redrives", Hub.token("admin", "--orgnr",
+                "974760673"), "{" + lastHour + ",\"dryRun\":true}").statusCode(), "not another municipality's");
+        assertEquals(400, Hub.api("POST", Hub.DELIVERY + "/delivery/v1/redrives", admin, "{" + lastHour + "}")
+                .statusCode(), "a re-drive needs a reason");
+
+        HttpResponse<String> started = Hub.api("POST", Hub.DELIVERY + "/delivery/v1/redrives", admin,
+                "{" + lastHour + ",\"reason\":\"EPJ gjenopprettet fra sikkerhetskopi\"}");
+        assertEquals(202, started.statusCode(), started.body());
+        String progress = java.net.URI.create(Hub.DELIVERY).resolve(started.headers().firstValue("Location")
+                .orElseThrow()).toString();
+        String redriveId = JSON.readTree(started.body()).path("redriveId").asText();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            JsonNode p = JSON.readTree(Hub.api("GET", progress, admin, null).body());
+            assertEquals("finished", p.path("state").asText(), p.toString());
+            assertEquals(matched, p.path("deliveredAgain").asInt(), p.toString());
+        });
+        for (int i = 0; i < dispenses.size(); i++) {
+            assertEquals(i < 4 ? 0 : 1, countOf(List.of(dispenses.get(i))), "journaled ones are left alone: " + i);
+        }
+
+        // the pace: every re-driven message is an event; in no second were more than the cap put back, nor sent
+        List<no.knutepunkt.model.event.EventEnvelope> log = new TopicProbe(Hub.KAFKA).readAll(List.of(
+                Topics.DELIVERY_CONTROL, Topics.DELIVERY_OUTCOMES), Duration.ofSeconds(2)).stream()
+                .map(r -> no.knutepunkt.model.event.EventCodec.decode(r.value())).toList();
+        List<java.time.Instant> redriven = log.stream().map(no.knutepunkt.model.event.EventEnvelope::payload)
+                .filter(e -> e instanceof no.knutepunkt.model.event.MessageRedriven m && m.redriveId().equals(redriveId))
+                .map(e -> ((no.knutepunkt.model.event.MessageRedriven) e).redrivenAt()).sorted().toList();
+        assertEquals(matched, redriven.size());
+        Set<String> again = log.stream().map(no.knutepunkt.model.event.EventEnvelope::payload)
+                .filter(e -> e instanceof no.knutepunkt.model.event.MessageRedriven m && m.redriveId().equals(redriveId))
+                .map(no.knutepunkt.model.event.EventData::messageId).collect(Collectors.toSet());
+        List<java.time.Instant> sentAgain = log.stream().map(no.knutepunkt.model.event.EventEnvelope::payload)
+                .filter(e -> e instanceof no.knutepunkt.model.event.MessageDelivered d && again.contains(d.messageId())
+                        && d.deliveredAt().isAfter(redriven.get(0)))
+                .map(e -> ((no.knutepunkt.model.event.MessageDelivered) e).deliveredAt()).sorted().toList();
+        assertEquals(matched, sentAgain.size());
+        int cap = 4;
+        // the first tick may put back one more than the cap (message n goes at n / cap seconds, n from 0)
+        assertTrue(mostInOneSecond(redriven) <= cap + 1, "re-driven per second: " + mostInOneSecond(redriven));
+        assertTrue(mostInOneSecond(sentAgain) <= cap + 1, "sent per second: " + mostInOneSecond(sentAgain));
+        double seconds = Duration.between(redriven.get(0), redriven.get(redriven.size() - 1)).toMillis() / 1000.0;
+        System.out.printf("re-drive: %d messages put back over %.1f s (cap %d/s); %d journaled left alone%n",
+                matched, seconds, cap, plan.path("journaledSkipped").asInt());
+        assertTrue(seconds >= (matched - 1) / (double) cap - 1.0, "paced, not at once: " + seconds + " s");
+
+        // a re-drive can be stopped: it is cancelled, and puts nothing back after that
+        HttpResponse<String> slow = Hub.api("POST", Hub.DELIVERY + "/delivery/v1/redrives", admin,
+                "{\"orgnr\":\"" + ORGNR + "\",\"from\":\"" + backup.minus(Duration.ofHours(1))
+                        + "\",\"perEpjPerSecond\":1,\"reason\":\"prøvekjøring\"}");
+        assertEquals(202, slow.statusCode(), slow.body());
+        String slowProgress = java.net.URI.create(Hub.DELIVERY).resolve(slow.headers().firstValue("Location")
+                .orElseThrow()).toString();
+        HttpResponse<String> cancelled = Hub.api("POST", slowProgress + "/cancel", admin, null);
+        assertEquals(200, cancelled.statusCode(), cancelled.body());
+        assertEquals("cancelled", JSON.readTree(cancelled.body()).path("state").asText());
+        int atCancel = JSON.readTree(Hub.api("GET", slowProgress, admin, null).body()).path("redriven").asInt();
+        Thread.sleep(2500);
+        JsonNode after = JSON.readTree(Hub.api("GET", slowProgress, admin, null).body());
+        assertEquals(atCancel, after.path("redriven").asInt(), after.toString());
+        assertTrue(atCancel < matched, after.toString());
+        assertEquals(409, Hub.api("POST", slowProgress + "/cancel", admin, null).statusCode());
+    }
+
+    @Test
+    @Order(8)
+    void afterAPatientsPayloadsAreErasedNoneCanBeReadFromTheLogAndTheChainStillVerifies() throws Exception {
+        String vendor = Hub.token("vendor");
+        String erasedPatient = "02913846098";
+        String other = fresh("01-medication-dispense-success.json");
+        String theirs = fresh("01-medication-dispense-success.json").replace("14834540011", erasedPatient);
+        String otherId = sent(vendor, ORGNR, other, 202);
+        String theirId = sent(vendor, ORGNR, theirs, 202);
+        await().atMost(Duration.ofSeconds(60)).until(() -> countOf(List.of(dispenseOf(other), dispenseOf(theirs)))
+                == 2);
+        String admin = Hub.token("admin", "--orgnr", ORGNR);
+        String erasures = Hub.AUDIT + "/audit/v1/municipalities/" + ORGNR + "/erasures";
+        String request = "{\"patient\":\"" + erasedPatient + "\",\"reason\":\"krav om sletting, sak 2026/17\"}";
+        assertEquals(403, Hub.api("POST", erasures, Hub.token("operator"), request).statusCode(),
+                "the municipality erases, not the operator");
+        assertEquals(403, Hub.api("POST", erasures, vendor, request).statusCode());
+        HttpResponse<String> erased = Hub.api("POST", erasures, admin, request);
+        assertEquals(201, erased.statusCode(), erased.body());
+        assertTrue(JSON.readTree(erased.body()).path("keysErased").asInt() >= 1, erased.body());
+
+        List<ConsumerRecord<String, String>> records = new TopicProbe(Hub.KAFKA).readAll(Topics.all().stream()
+                .map(Topics.Spec::name).toList(), Duration.ofSeconds(3));
+        try (Vault vault = Vault.open()) {
+            int theirPayloads = 0;
+            int otherPayloads = 0;
+            for (ConsumerRecord<String, String> r : records) {
+                assertFalse(r.value().contains(erasedPatient), "the national id is on the log nowhere: " + r.topic());
+                no.knutepunkt.model.event.EventEnvelope e = no.knutepunkt.model.event.EventCodec.decode(r.value());
+                String payload = payloadOf(e.payload());
+                if (payload == null) {
+                    continue;
+                }
+                if (theirId.equals(e.correlationid())) {
+                    theirPayloads++;
+                    assertTrue(vault.erased(theirId, payload), "still readable on " + r.topic());
+                } else if (otherId.equals(e.correlationid())) {
+                    otherPayloads++;
+                    assertEquals(other, vault.read(otherId, payload), "another patient's payload is whole");
+                }
+            }
+            assertEquals(3, theirPayloads, "received, authorized and routed carry the payload");
+            assertEquals(3, otherPayloads);
+        }
+        assertTrue(records.stream().anyMatch(r -> r.topic().equals(Topics.RETENTION)
+                && r.value().contains("sak 2026/17")), "the erasure is an event with its reason");
+        // every event is still there and the chain over them holds
+        String operator = Hub.token("operator");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            JsonNode verified = JSON.readTree(Hub.api("POST", Hub.AUDIT + "/audit/v1/verify", operator, null).body());
+            assertTrue(verified.path("intact").asBoolean(), verified.toString());
+        });
+        assertTrue(stepsOf(Hub.api("GET", Hub.AUDIT + "/audit/v1/messages/" + theirId + "/trail", operator, null))
+                .contains("no.knutepunkt.delivery.delivered.v1"), "the erased patient's trail remains");
+    }
+
+    @Test
+    @Order(9)
     void noNationalIdOrNameInLogsKafkaKeysOrHeaders() throws Exception {
         List<Path> logs;
         try (Stream<Path> files = Files.list(Hub.HOME.resolve("logs"))) {
@@ -351,6 +545,51 @@ class HubFlowTest {
             n += wanted.contains(e.path("resource").path("identifier").path(0).path("value").asText()) ? 1 : 0;
         }
         return n;
+    }
+
+    /** Posts a bundle, expects the status, and answers the message id. */
+    static String sent(String token, String orgnr, String body, int status) throws Exception {
+        HttpResponse<String> posted = Hub.http("POST", Hub.INGEST + "/epj/r4/" + orgnr + "/bundle", token, body);
+        assertEquals(status, posted.statusCode(), posted.body());
+        return posted.headers().firstValue("X-Message-Id").orElseThrow();
+    }
+
+    static String dispenseOf(String body) throws IOException {
+        return JSON.readTree(body).path("entry").path(0).path("resource").path("identifier").path(0).path("value")
+                .asText();
+    }
+
+    static List<String> stepsOf(HttpResponse<String> trail) throws IOException {
+        return trail.statusCode() != 200 ? List.of()
+                : JSON.readTree(trail.body()).path("steps").findValuesAsText("type");
+    }
+
+    /** A message's steps in order, without deep validation's finding (which runs beside the others). */
+    static List<String> lifeOf(String trail, String token) throws Exception {
+        return stepsOf(Hub.api("GET", trail + "/trail", token, null)).stream()
+                .filter(t -> !t.endsWith("validation.validated.v1")).toList();
+    }
+
+    /** Most instants within any one second. */
+    static int mostInOneSecond(List<java.time.Instant> sorted) {
+        int most = 0;
+        for (int i = 0, j = 0; j < sorted.size(); j++) {
+            while (Duration.between(sorted.get(i), sorted.get(j)).toMillis() >= 1000) {
+                i++;
+            }
+            most = Math.max(most, j - i + 1);
+        }
+        return most;
+    }
+
+    static String payloadOf(no.knutepunkt.model.event.EventData e) {
+        if (e instanceof no.knutepunkt.model.event.MessageReceived m) {
+            return m.payload();
+        }
+        if (e instanceof no.knutepunkt.model.event.MessageAuthorized m) {
+            return m.payload();
+        }
+        return e instanceof no.knutepunkt.model.event.MessageRouted m ? m.payload() : null;
     }
 
     static String fresh(String name) throws IOException {

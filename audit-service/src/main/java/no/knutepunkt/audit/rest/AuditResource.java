@@ -3,6 +3,7 @@ package no.knutepunkt.audit.rest;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -11,9 +12,11 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import no.knutepunkt.audit.messaging.AuditedTopics;
 import no.knutepunkt.audit.messaging.IndexRebuild;
 import no.knutepunkt.audit.service.Disclosures;
+import no.knutepunkt.audit.service.Erasures;
 import no.knutepunkt.audit.service.Trails;
 import no.knutepunkt.audit.service.Verifier;
 import no.knutepunkt.model.rest.ApiCaller;
@@ -36,9 +39,11 @@ public class AuditResource {
     private final IndexRebuild rebuild;
     private final AuditedTopics topics;
     private final JsonWebToken token;
+    private final Erasures erasures;
 
     public AuditResource(Trails trails, Disclosures disclosures, Verifier verifier, IndexRebuild rebuild,
-            AuditedTopics topics, JsonWebToken token) {
+            AuditedTopics topics, JsonWebToken token, Erasures erasures) {
+        this.erasures = erasures;
         this.trails = trails;
         this.disclosures = disclosures;
         this.verifier = verifier;
@@ -75,6 +80,21 @@ public class AuditResource {
         ApiCaller.of(token::getClaim).mustOperate();
         return Uni.createFrom().item(() -> verifier.verify(topics.names()))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    /**
+     * Crypto-shredding: erases the keys of one patient's payloads at the municipality, so that none of them can be read
+     * again (on the log, in queues, by the EPJ's pull), while every event and the hash chain stay intact. For the
+     * municipality's administrator only; the erasure is itself an event naming who asked and why.
+     */
+    @POST
+    @Path("/municipalities/{orgnr}/erasures")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> erase(@PathParam("orgnr") String orgnr, Erasures.Request request) {
+        ApiCaller caller = ApiCaller.of(token::getClaim);
+        caller.mustAdminister(orgnr);
+        return erasures.erase(orgnr, request, caller.clientId())
+                .map(erased -> Response.status(201).entity(erased).build());
     }
 
     @POST

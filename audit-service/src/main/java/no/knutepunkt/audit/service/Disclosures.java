@@ -8,12 +8,6 @@ import no.knutepunkt.audit.LogEntry;
 import no.knutepunkt.audit.repository.LogEntryRepository;
 import no.knutepunkt.model.event.EventCodec;
 import no.knutepunkt.model.fhir.Fhir;
-import no.knutepunkt.model.fhir.Outcomes;
-import no.knutepunkt.model.fhir.VkpCode;
-import no.knutepunkt.model.identity.NationalId;
-import no.knutepunkt.model.identity.PatientPseudonym;
-import no.knutepunkt.model.rest.Rejection;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
@@ -21,7 +15,6 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
-import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Reference;
 
 import java.io.IOException;
@@ -46,21 +39,16 @@ public class Disclosures {
     static final String VKP_ID = "https://knutepunkt.no/fhir/NamingSystem/vkp-id";
 
     private final LogEntryRepository entries;
-    private final PatientPseudonym pseudonym;
+    private final PatientKeys patients;
 
-    public Disclosures(LogEntryRepository entries,
-            @ConfigProperty(name = "audit.pseudonym-secret") String pseudonymSecret) {
+    public Disclosures(LogEntryRepository entries, PatientKeys patients) {
         this.entries = entries;
-        this.pseudonym = new PatientPseudonym(pseudonymSecret);
+        this.patients = patients;
     }
 
     /** A searchset Bundle of AuditEvents, oldest first. */
     public Uni<String> export(String orgnr, String nationalId, Instant from, Instant to, int limit) {
-        if (nationalId != null && !NationalId.hasValidCheckDigits(nationalId)) {
-            throw new Rejection(400, Outcomes.error(IssueType.INVALID, VkpCode.INVALID_SSN, "audit-patient",
-                    "patient must be a fødselsnummer or D-nummer with valid check digits"));
-        }
-        String patientKey = nationalId == null ? null : pseudonym.ofNationalId(nationalId);
+        String patientKey = nationalId == null ? null : patients.of(nationalId);
         return Panache.withSession(() -> entries.disclosures(orgnr, patientKey, from, to, limit)).map(found -> {
             Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
             for (LogEntry e : found) {

@@ -7,7 +7,8 @@ package no.knutepunkt.model.event;
 public sealed interface EventData permits MessageReceived, MessageAuthorized, MessageDenied, MessageRouted,
         MessageUnroutable, MessageDelivered, DeliveryFailed, DeliveryAttemptFailed, MessageJournaled, DeliveryPaused,
         DeliveryResumed, DeadLetterHandled, AccessGranted, AccessRevoked, AccessExpiryWarned,
-        PatientRestricted, PatientRestrictionLifted, RouteRegistered, MessageValidated {
+        PatientRestricted, PatientRestrictionLifted, RouteRegistered, MessageValidated, PatientPayloadsErased,
+        RedriveRequested, MessageRedriven, RedriveEnded {
 
     /** The message (correlation) id this fact belongs to, or null for register changes. */
     default String messageId() {

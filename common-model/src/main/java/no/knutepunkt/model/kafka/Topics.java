@@ -23,6 +23,8 @@ public final class Topics {
     public static final String CONSENT_GRANTS = "knutepunkt.consent.grants";
     /** Operators' and municipalities' delivery actions: pauses, resumes, and what is done with dead letters. */
     public static final String DELIVERY_CONTROL = "knutepunkt.delivery.control";
+    /** Erasures of patients' payloads (crypto-shredding): who had whose payloads made unreadable, and why. */
+    public static final String RETENTION = "knutepunkt.retention";
     /** Route changes of the routing register. */
     public static final String ROUTING_REGISTER = "knutepunkt.routing.register";
 
@@ -66,7 +68,8 @@ public final class Topics {
                 new Spec(VALIDATION_FINDINGS, MESSAGE_PARTITIONS),
                 new Spec(CONSENT_GRANTS, REGISTER_PARTITIONS),
                 new Spec(ROUTING_REGISTER, REGISTER_PARTITIONS),
-                new Spec(DELIVERY_CONTROL, REGISTER_PARTITIONS)));
+                new Spec(DELIVERY_CONTROL, REGISTER_PARTITIONS),
+                new Spec(RETENTION, REGISTER_PARTITIONS)));
         SERVICES.forEach(s -> specs.add(new Spec(deadLetters(s), REGISTER_PARTITIONS)));
         return List.copyOf(specs);
     }

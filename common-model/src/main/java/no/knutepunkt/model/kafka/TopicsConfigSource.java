@@ -24,7 +24,8 @@ public class TopicsConfigSource implements ConfigSource {
                 "knutepunkt.topic.validation-findings", Topics.VALIDATION_FINDINGS,
                 "knutepunkt.topic.consent-grants", Topics.CONSENT_GRANTS,
                 "knutepunkt.topic.routing-register", Topics.ROUTING_REGISTER,
-                "knutepunkt.topic.delivery-control", Topics.DELIVERY_CONTROL));
+                "knutepunkt.topic.delivery-control", Topics.DELIVERY_CONTROL,
+                "knutepunkt.topic.retention", Topics.RETENTION));
         Topics.SERVICES.forEach(s -> p.put("knutepunkt.topic.dead-letters." + s, Topics.deadLetters(s)));
         return Map.copyOf(p);
     }

@@ -34,6 +34,17 @@ public interface DeliveryConfig {
     /** Consecutive failures of one EPJ after which its circuit opens: no attempts until it is probed again. */
     int breakerThreshold();
 
+    /** Re-drives: how fast one may put messages back in each EPJ's queue at most, and by default. */
+    Redrive redrive();
+
+    interface Redrive {
+        @io.smallrye.config.WithDefault("5")
+        int defaultPerEpjPerSecond();
+
+        @io.smallrye.config.WithDefault("50")
+        int maxPerEpjPerSecond();
+    }
+
     /** Where the EPJs' client credentials are, one {@code {ref}.properties} per route's credentials reference. */
     java.util.Optional<java.nio.file.Path> credentialsDir();
 

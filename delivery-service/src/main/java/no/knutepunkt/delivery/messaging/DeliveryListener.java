@@ -4,7 +4,9 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import no.knutepunkt.delivery.service.DeliveryQueue;
 import no.knutepunkt.delivery.service.Dispatcher;
+import no.knutepunkt.delivery.service.Redrives;
 import no.knutepunkt.model.event.EventCodec;
+import no.knutepunkt.model.event.EventData;
 import no.knutepunkt.model.event.EventEnvelope;
 import no.knutepunkt.model.event.MessageRouted;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -13,7 +15,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import java.time.Duration;
 
 /**
- * Queues each routed message, and follows the control topic (pauses, resumes, dead-letter actions). A routed event is
+ * Queues each routed message, and follows the control topic (pauses, resumes, dead-letter actions, re-drives). A routed event is
  * acknowledged only once its message is in the queue, so a crash before that means it is read again, never lost.
  */
 @ApplicationScoped
@@ -21,8 +23,10 @@ public class DeliveryListener {
 
     private final DeliveryQueue queue;
     private final Dispatcher dispatcher;
+    private final Redrives redrives;
 
-    public DeliveryListener(DeliveryQueue queue, Dispatcher dispatcher) {
+    public DeliveryListener(DeliveryQueue queue, Dispatcher dispatcher, Redrives redrives) {
+        this.redrives = redrives;
         this.queue = queue;
         this.dispatcher = dispatcher;
     }
@@ -40,7 +44,8 @@ public class DeliveryListener {
     @Incoming("control")
     public Uni<Void> onControl(String event) {
         // a resume or a resend may have made messages due
-        return retried(queue.apply(EventCodec.decode(event).payload())).invoke(dispatcher::look);
+        EventData action = EventCodec.decode(event).payload();
+        return retried(queue.apply(action).chain(() -> redrives.apply(action))).invoke(dispatcher::look);
     }
 
     private static Uni<Void> retried(Uni<Void> work) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -16,6 +17,7 @@ import jakarta.ws.rs.core.Response;
 import no.knutepunkt.delivery.Delivery;
 import no.knutepunkt.delivery.repository.DeliveryRepository;
 import no.knutepunkt.delivery.service.DeliveryQueue;
+import no.knutepunkt.model.crypto.PayloadVault;
 import no.knutepunkt.model.event.EventCodec;
 import no.knutepunkt.model.fhir.Outcomes;
 import no.knutepunkt.model.fhir.VkpCode;
@@ -46,8 +48,11 @@ public class EpjInboxResource {
     private final DeliveryRepository deliveries;
     private final DeliveryQueue queue;
     private final JsonWebToken token;
+    private final PayloadVault vault;
 
-    public EpjInboxResource(DeliveryRepository deliveries, DeliveryQueue queue, JsonWebToken token) {
+    public EpjInboxResource(DeliveryRepository deliveries, DeliveryQueue queue, JsonWebToken token,
+            PayloadVault vault) {
+        this.vault = vault;
         this.deliveries = deliveries;
         this.queue = queue;
         this.token = token;
@@ -82,7 +87,8 @@ public class EpjInboxResource {
         Instant from = after;
         String fromId = afterId;
         return io.quarkus.hibernate.reactive.panache.Panache.withSession(() ->
-                deliveries.inbox(orgnr, from, fromId, pending, size)).map(page -> bundle(page, size, pending));
+                deliveries.inbox(orgnr, from, fromId, pending, size)).chain(this::opened)
+                .map(page -> bundle(page, size, pending));
     }
 
     @POST
@@ -107,21 +113,36 @@ public class EpjInboxResource {
         });
     }
 
-    private static String bundle(List<Delivery> page, int size, boolean pending) {
+    /** A message of the inbox with its payload opened; null when the payload was erased. */
+    private record Opened(Delivery delivery, String payload) {
+    }
+
+    private Uni<List<Opened>> opened(List<Delivery> page) {
+        return Multi.createFrom().iterable(page)
+                .onItem().transformToUniAndConcatenate(d -> vault.open(d.messageId, d.payload)
+                        .map(payload -> new Opened(d, payload))
+                        .onFailure(PayloadVault.Erased.class).recoverWithItem(new Opened(d, null)))
+                .collect().asList();
+    }
+
+    private static String bundle(List<Opened> page, int size, boolean pending) {
         ObjectNode bundle = EventCodec.mapper().createObjectNode().put("resourceType", "Bundle")
                 .put("type", "searchset");
         bundle.putObject("meta").put("lastUpdated", Instant.now().toString());
         ArrayNode entries = bundle.putArray("entry");
-        for (Delivery d : page) {
+        for (Opened opened : page) {
+            Delivery d = opened.delivery();
             ObjectNode entry = entries.addObject().put("fullUrl", "urn:uuid:" + d.messageId);
-            entry.set("resource", parse(d.payload));
+            // an erased payload is gone for the EPJ too: it is told so, and can acknowledge the message
+            entry.set("resource", parse(opened.payload() != null ? opened.payload() : Outcomes.toJson(Outcomes.error(
+                    IssueType.DELETED, VkpCode.OTHER, "payload-erased", "the message's payload was erased"))));
             entry.putObject("search").put("mode", "match");
             ObjectNode response = entry.putObject("response").put("status", d.journaledAt == null ? "202" : "200")
                     .put("lastModified", d.updatedAt.toString());
             response.put("etag", d.journaledAt == null ? "pending" : "journaled");
         }
         if (page.size() == size) {
-            Delivery last = page.get(page.size() - 1);
+            Delivery last = page.get(page.size() - 1).delivery();
             String next = Base64.getUrlEncoder().withoutPadding().encodeToString((last.updatedAt + "|" + last.messageId)
                     .getBytes(StandardCharsets.UTF_8));
             bundle.putArray("link").addObject().put("relation", "next")

@@ -110,7 +110,7 @@ public class DeliveryControl {
     }
 
     /** Waits (bounded) until the queue has taken the action in; it is on the log either way. */
-    private static Uni<Void> applied(Supplier<Uni<Boolean>> check) {
+    static Uni<Void> applied(Supplier<Uni<Boolean>> check) {
         return Panache.withSession(check)
                 .invoke(done -> {
                     if (!done) {

@@ -18,6 +18,7 @@ import no.knutepunkt.model.event.DeliveryResumed;
 import no.knutepunkt.model.event.EventData;
 import no.knutepunkt.model.event.MessageDelivered;
 import no.knutepunkt.model.event.MessageJournaled;
+import no.knutepunkt.model.event.MessageRedriven;
 import no.knutepunkt.model.event.MessageRouted;
 
 import java.time.Duration;
@@ -56,6 +57,7 @@ public class DeliveryQueue {
             d.orgnr = routed.orgnr();
             d.patientKey = patientKey;
             d.kind = routed.kind().name();
+            d.sender = routed.sender() == null ? null : routed.sender().vkpId();
             d.priority = routed.effectivePriority();
             d.journalType = routed.journalType();
             d.epjProduct = routed.destination().epjProduct();
@@ -136,7 +138,7 @@ public class DeliveryQueue {
         });
     }
 
-    /** Applies a pause, resume or dead-letter action from the control topic. */
+    /** Applies a pause, resume, dead-letter action or re-driven message from the control topic. */
     public Uni<Void> apply(EventData action) {
         if (action instanceof DeliveryPaused e) {
             return Panache.withTransaction(() -> pauses.findById(e.pauseId()).chain(existing -> {
@@ -186,6 +188,21 @@ public class DeliveryQueue {
                     }
                 }
                 row.updatedAt = e.handledAt();
+            })).replaceWithVoid();
+        }
+        if (action instanceof MessageRedriven e) {
+            return Panache.withTransaction(() -> deliveries.findById(e.messageId()).invoke(row -> {
+                if (row == null || row.journaledAt != null || e.redriveId().equals(row.redriveId)) {
+                    return; // journaled meanwhile, or this re-drive applied already
+                }
+                row.redriveId = e.redriveId();
+                row.updatedAt = e.redrivenAt(); // a pulling EPJ sees it again after its cursor
+                if (Delivery.DELIVERED.equals(row.state) || Delivery.DEAD.equals(row.state)) {
+                    row.state = Delivery.WAITING;
+                    row.strikes = 0;
+                    row.firstAttemptAt = null;
+                    row.nextAttemptAt = e.redrivenAt();
+                }
             })).replaceWithVoid();
         }
         return Uni.createFrom().voidItem();

@@ -16,6 +16,7 @@ import no.knutepunkt.delivery.Delivery;
 import no.knutepunkt.delivery.config.DeliveryConfig;
 import no.knutepunkt.delivery.repository.DeliveryRepository;
 import no.knutepunkt.delivery.service.EpjDelivery.Attempt;
+import no.knutepunkt.model.crypto.PayloadVault;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
@@ -44,6 +45,7 @@ public class Dispatcher {
     private final CircuitBreakers breakers;
     private final DeliveryConfig config;
     private final Vertx vertx;
+    private final PayloadVault vault;
     /** Endpoints with a sequence of attempts under way. */
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean looking = new AtomicBoolean();
@@ -52,7 +54,8 @@ public class Dispatcher {
     private long timer = -1;
 
     public Dispatcher(DeliveryRepository deliveries, DeliveryQueue queue, EpjDelivery epj, CircuitBreakers breakers,
-            DeliveryConfig config, Vertx vertx) {
+            DeliveryConfig config, Vertx vertx, PayloadVault vault) {
+        this.vault = vault;
         this.deliveries = deliveries;
         this.queue = queue;
         this.epj = epj;
@@ -76,7 +79,7 @@ public class Dispatcher {
             return;
         }
         again.set(false);
-        Context context = isolated();
+        Context context = isolated(vertx);
         context.runOnContext(v -> dispatch().subscribe().with(done -> finished(), e -> {
             LOG.warnf("looking at the delivery queue failed, looked at again shortly: %s", e.toString());
             finished();
@@ -111,7 +114,7 @@ public class Dispatcher {
                         ? List.of(waiting.stream().min(Comparator.comparingInt((Delivery d) -> d.attempts)).get())
                         : waiting.subList(0, Math.min(allowed, waiting.size()));
                 // each EPJ's sequence on a context of its own, so that their database sessions never mix
-                Context context = isolated();
+                Context context = isolated(vertx);
                 context.runOnContext(v -> send(endpoint, batch, probe, context).subscribe().with(done -> {
                     busy.remove(endpoint);
                     look(); // more may be waiting for this EPJ
@@ -128,8 +131,10 @@ public class Dispatcher {
         AtomicBoolean failed = new AtomicBoolean();
         return Multi.createFrom().iterable(batch)
                 .onItem().transformToUniAndConcatenate(d -> failed.get() ? Uni.createFrom().voidItem()
-                        : Uni.createFrom().item(() -> epj.attempt(d))
-                                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                        : vault.open(d.messageId, d.payload)
+                                .emitOn(Infrastructure.getDefaultWorkerPool())
+                                .map(payload -> epj.attempt(d, payload))
+                                .onFailure(PayloadVault.Erased.class).recoverWithItem(EpjDelivery.ERASED)
                                 .emitOn(command -> context.runOnContext(v -> command.run()))
                                 .chain(attempt -> {
                                     note(endpoint, d, attempt, failed);
@@ -152,7 +157,7 @@ public class Dispatcher {
     }
 
     /** A duplicated context flagged safe, as Hibernate Reactive requires for its sessions. */
-    private Context isolated() {
+    static Context isolated(Vertx vertx) {
         Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
         VertxContextSafetyToggle.setContextSafe(context, true);
         return context;

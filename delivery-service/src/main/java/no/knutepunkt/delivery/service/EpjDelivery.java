@@ -56,8 +56,8 @@ public class EpjDelivery {
      * Epic takes a clinical note per message: find the patient by national id, then create the note conditionally
      * on the message id. A patient the EPJ does not know is a refusal (a dead letter to resend once registered).
      */
-    private Attempt epic(Delivery d, String bearer) throws IOException, InterruptedException {
-        EpicNote.PatientId patient = EpicNote.patientOf(d.payload);
+    private Attempt epic(Delivery d, String payload, String bearer) throws IOException, InterruptedException {
+        EpicNote.PatientId patient = EpicNote.patientOf(payload);
         if (patient == null) {
             return new Attempt(0, "no person identifier in the message for the EPJ's patient search", true);
         }
@@ -76,7 +76,7 @@ public class EpjDelivery {
             return new Attempt(404, "the EPJ has no patient with the message's national id", true);
         }
         String type = config.epic().noteTypes().getOrDefault(d.kind, config.epic().noteTypes().get("OTHER"));
-        String note = EpicNote.documentReference(d.messageId, d.payload, type, "Patient/" + hit.get("id").asText(),
+        String note = EpicNote.documentReference(d.messageId, payload, type, "Patient/" + hit.get("id").asText(),
                 d.routedAt);
         return answer(post(d.endpoint + "/DocumentReference", d.messageId, note,
                 "identifier=" + URLEncoder.encode(EpicNote.MESSAGE_ID_SYSTEM + "|urn:uuid:" + d.messageId,
@@ -107,15 +107,19 @@ public class EpjDelivery {
         return new Attempt(status, "HTTP " + status + " from EPJ", refused);
     }
 
-    /** Blocking: call it off the event loop. */
-    public Attempt attempt(Delivery d) {
+    /** What an attempt comes to when the message's payload was erased: a refusal, since no retry can help. */
+    public static final Attempt ERASED = new Attempt(0, "the payload was erased (crypto-shredded) before delivery",
+            true);
+
+    /** Blocking: call it off the event loop. {@code payload} is the message as received (opened from the vault). */
+    public Attempt attempt(Delivery d, String payload) {
         try {
             String bearer = d.credentialsRef == null ? null : credentials.bearer(d.credentialsRef);
             if (HELSEPLATTFORMEN.equals(d.epjProduct)) {
-                return epic(d, bearer);
+                return epic(d, payload, bearer);
             }
             return answer(post(d.endpoint, d.messageId,
-                    TransactionBuilder.transaction(d.messageId, d.payload, d.journalType), null, bearer));
+                    TransactionBuilder.transaction(d.messageId, payload, d.journalType), null, bearer));
         } catch (EpjCredentials.Unavailable e) {
             return new Attempt(0, e.getMessage(), false);
         } catch (IOException e) {

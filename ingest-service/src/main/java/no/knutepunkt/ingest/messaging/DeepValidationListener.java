@@ -5,6 +5,7 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import no.knutepunkt.ingest.fhir.validation.DeepValidator;
 import no.knutepunkt.ingest.service.IngestService;
+import no.knutepunkt.model.crypto.PayloadVault;
 import no.knutepunkt.model.event.EventCodec;
 import no.knutepunkt.model.event.EventEnvelope;
 import no.knutepunkt.model.event.MessageReceived;
@@ -26,10 +27,13 @@ import java.util.List;
 public class DeepValidationListener {
 
     private final MutinyEmitter<String> findings;
+    private final PayloadVault vault;
     private volatile DeepValidator validator;
 
-    public DeepValidationListener(@Channel("validation-findings") MutinyEmitter<String> findings) {
+    public DeepValidationListener(@Channel("validation-findings") MutinyEmitter<String> findings,
+            PayloadVault vault) {
         this.findings = findings;
+        this.vault = vault;
     }
 
     @Incoming("deep-validation")
@@ -39,7 +43,13 @@ public class DeepValidationListener {
         if (!(envelope.payload() instanceof MessageReceived received)) {
             return;
         }
-        List<MessageValidated.Issue> issues = validator().validate(received.payload());
+        String payload;
+        try {
+            payload = vault.open(received.messageId(), received.payload()).await().indefinitely();
+        } catch (PayloadVault.Erased e) {
+            return; // erased before it was validated: there is nothing left to validate, nor to deliver
+        }
+        List<MessageValidated.Issue> issues = validator().validate(payload);
         int errors = (int) issues.stream().filter(i -> "error".equals(i.severity())).count();
         MessageValidated validated = new MessageValidated(received.messageId(), received.orgnr(), DeepValidator.NAME,
                 errors, issues.size() - errors, issues, Instant.now().truncatedTo(ChronoUnit.MICROS));

@@ -20,6 +20,7 @@ import no.knutepunkt.model.event.EventData;
 import no.knutepunkt.model.event.EventEnvelope;
 import no.knutepunkt.model.event.MessageReceived;
 import no.knutepunkt.model.event.Sender;
+import no.knutepunkt.model.crypto.PayloadVault;
 import no.knutepunkt.model.identity.PatientPseudonym;
 
 import java.nio.charset.StandardCharsets;
@@ -45,10 +46,12 @@ public class IngestService {
     private final IdempotencyRepository idempotency;
     private final MessageStatusRepository statuses;
     private final IngestConfig config;
+    private final PayloadVault vault;
 
     public IngestService(BundleInspector inspector, ReceivedPublisher publisher, StatusProjection projection,
             DecisionWatch decisions, IdempotencyRepository idempotency, MessageStatusRepository statuses,
-            IngestConfig config) {
+            IngestConfig config, PayloadVault vault) {
+        this.vault = vault;
         this.idempotency = idempotency;
         this.statuses = statuses;
         this.inspector = inspector;
@@ -109,8 +112,19 @@ public class IngestService {
     private Uni<Receipt> accept(String orgnr, Sender sender, String channel, String body, String bodyHash,
             Inspection inspection, String messageId, String keyHash, boolean waitForDecision) {
         String patientKey = pseudonym.of(inspection.patient().getSystem(), inspection.patient().getValue());
+        // the log holds the payload sealed with the patient's key, so that erasing the key erases the payload
+        return vault.seal(orgnr, patientKey, messageId, body)
+                .onFailure().transform(e -> new Rejection(503, Outcomes.error(IssueType.TRANSIENT, VkpCode.OTHER,
+                        "payload-vault", "the message could not be sealed for storage and was not accepted; send it "
+                                + "again")))
+                .chain(sealed -> publish(orgnr, sender, channel, sealed, bodyHash, inspection, messageId, patientKey,
+                        keyHash, waitForDecision));
+    }
+
+    private Uni<Receipt> publish(String orgnr, Sender sender, String channel, String sealed, String bodyHash,
+            Inspection inspection, String messageId, String patientKey, String keyHash, boolean waitForDecision) {
         MessageReceived received = new MessageReceived(messageId, orgnr, sender, channel, inspection.kind(),
-                inspection.resourceTypes(), inspection.businessId(), patientKey, bodyHash, body,
+                inspection.resourceTypes(), inspection.businessId(), patientKey, bodyHash, sealed,
                 Instant.now().truncatedTo(ChronoUnit.MICROS), keyHash);
         EventEnvelope envelope = EventEnvelope.create(SOURCE, patientKey, messageId, null, received);
         if (waitForDecision) {

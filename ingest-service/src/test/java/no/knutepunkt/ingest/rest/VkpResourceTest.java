@@ -5,6 +5,7 @@ import io.restassured.response.Response;
 import no.knutepunkt.cli.DevTokens;
 import no.knutepunkt.cli.TopicProbe;
 import no.knutepunkt.ingest.Examples;
+import no.knutepunkt.model.crypto.PayloadVault;
 import no.knutepunkt.model.event.EventCodec;
 import no.knutepunkt.model.event.EventEnvelope;
 import no.knutepunkt.model.event.MessageReceived;
@@ -29,6 +30,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The VKP write surface against the real broker and database: accepted means durably in Kafka. */
 @QuarkusTest
@@ -44,6 +46,9 @@ class VkpResourceTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
+    @jakarta.inject.Inject
+    PayloadVault vault;
+
     Response post(String token, String contentType, String body) {
         return given().auth().oauth2(token).contentType(contentType).body(body)
                 .post("/epj/r4/" + ORGNR + "/bundle");
@@ -52,7 +57,8 @@ class VkpResourceTest {
     @Test
     void acceptedMessageIsInKafkaKeyedByPseudonymBeforeTheAnswer() {
         String token = tokens.vendor(VKP_ID, List.of(WRITE));
-        Response response = post(token, "application/fhir+json", Examples.fresh("01-medication-dispense-success.json"));
+        String body = Examples.fresh("01-medication-dispense-success.json");
+        Response response = post(token, "application/fhir+json", body);
         response.then().statusCode(202)
                 .header("Location", containsString("/$status"))
                 .body("resourceType", equalTo("OperationOutcome"));
@@ -68,6 +74,10 @@ class VkpResourceTest {
         assertEquals(messageId, envelope.correlationid());
         assertEquals(received.patientKey(), record.key());
         assertFalse(record.key().contains(FNR), "no national id in the Kafka key");
+        // the payload is on the log only sealed with the patient's key, and opens to exactly what was sent
+        assertTrue(PayloadVault.isSealed(received.payload()));
+        assertFalse(record.value().contains(FNR), "no national id anywhere in the record's value");
+        assertEquals(body, vault.open(messageId, received.payload()).await().indefinitely());
         for (Header header : record.headers()) {
             assertFalse(new String(header.value()).contains(FNR), "no national id in header " + header.key());
         }

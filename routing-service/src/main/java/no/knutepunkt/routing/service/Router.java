@@ -30,6 +30,6 @@ public final class Router {
         return new MessageRouted(message.messageId(), message.orgnr(), message.kind(), route.destination(),
                 rule == null ? "municipality-route" : "municipality-route/" + message.kind().name().toLowerCase(),
                 route.version, message.payload(), now, rule == null ? null : rule.priority(),
-                rule == null ? null : rule.journalType());
+                rule == null ? null : rule.journalType(), message.sender());
     }
 }

@@ -1,0 +1,32 @@
+package no.knutepunkt.ingest.rest;
+
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import no.knutepunkt.ingest.messaging.StatusRebuild;
+import no.knutepunkt.model.rest.ApiCaller;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/** For operators: the status projection rebuilt from the log. */
+@Path("/ingest/v1/status/projection/rebuild")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+public class ProjectionResource {
+
+    private final StatusRebuild rebuild;
+    private final JsonWebToken token;
+
+    public ProjectionResource(StatusRebuild rebuild, JsonWebToken token) {
+        this.rebuild = rebuild;
+        this.token = token;
+    }
+
+    @POST
+    public Uni<StatusRebuild.Rebuilt> rebuild() {
+        ApiCaller.of(token::getClaim).mustOperate();
+        return rebuild.rebuild();
+    }
+}
