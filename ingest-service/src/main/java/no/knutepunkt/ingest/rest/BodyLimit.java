@@ -11,7 +11,8 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
  * Refuses a declared body over the limit before it is read, with 413 and an OperationOutcome. (A chunked body
- * without a length meets the HTTP layer's own limit, {@code quarkus.http.limits.max-body-size}.)
+ * without a length meets the HTTP layer's own limit, {@code quarkus.http.limits.max-body-size}.) Refuses a path with
+ * {@code ;parameters} too: JAX-RS would drop them, so {@code /epj/r4/312229544;x/bundle} would pass for the orgnr.
  */
 @ApplicationScoped
 public class BodyLimit {
@@ -24,6 +25,12 @@ public class BodyLimit {
 
     void install(@Observes Router router) {
         router.route().order(-100).handler(rc -> {
+            if (rc.request().path().contains(";")) {
+                rc.response().setStatusCode(400).putHeader("Content-Type", OutcomeMappers.FHIR_JSON)
+                        .end(Outcomes.toJson(Outcomes.error(IssueType.INVALID, VkpCode.INVALID_FORMAT, "path-syntax",
+                                "the path takes no ;parameters")));
+                return;
+            }
             String length = rc.request().getHeader("Content-Length");
             if (length != null && isOver(length)) {
                 rc.response().setStatusCode(413).putHeader("Content-Type", OutcomeMappers.FHIR_JSON)

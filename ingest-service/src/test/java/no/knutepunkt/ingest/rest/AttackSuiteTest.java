@@ -52,9 +52,11 @@ class AttackSuiteTest {
 
     /** One hostile request: where it goes, as what, and with which body. */
     record Case(String name, String path, String contentType, byte[] body) {
+        /** A JSON case with business ids of its own, so that no verdict is an idempotency conflict with another. */
         static Case json(String name, String body) {
             return new Case(name, "/epj/r4/" + ORGNR + "/bundle", "application/fhir+json",
-                    body.getBytes(StandardCharsets.UTF_8));
+                    body.replaceAll("urn:uuid:[0-9a-f-]{36}", "urn:uuid:" + UUID.randomUUID())
+                            .getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -158,8 +160,8 @@ class AttackSuiteTest {
         }
         cases.add(new Case("invalid UTF-8", "/epj/r4/" + ORGNR + "/bundle", "application/fhir+json",
                 new byte[] {'{', '"', 'r', '"', ':', (byte) 0xC3, (byte) 0x28, '}'}));
-        // wrong types where the structure needs a string, an array or an object (a number for a string is a known
-        // deviation of real traffic: the lenient rule set accepts it with a warning, see RuleSet)
+        // wrong types where the structure needs a string, an array or an object (a scalar of the wrong JSON type is a
+        // known deviation of real traffic: the lenient rule set accepts it with a warning, rule fhir-json-type)
         String[][] retyped = {{"\"resourceType\": \"Bundle\"", "\"resourceType\": 12"},
                 {"\"resourceType\": \"Bundle\"", "\"resourceType\": {\"a\":1}"},
                 {"\"resourceType\": \"Bundle\"", "\"resourceType\": [\"Bundle\"]"},
@@ -171,8 +173,6 @@ class AttackSuiteTest {
                 {"\"resourceType\": \"MedicationDispense\"", "\"resourceType\": \"Medicationdispense\""},
                 {"\"resourceType\": \"MedicationDispense\"", "\"resourceType\": \"EvilResource\""},
                 {"\"resourceType\": \"Patient\"", "\"resourceType\": \"Patient\", \"birthDate\": {\"y\": 1}"},
-                {"\"value\": \"" + FNR + "\"", "\"value\": [\"" + FNR + "\"]"},
-                {"\"value\": \"" + FNR + "\"", "\"value\": {\"v\": \"" + FNR + "\"}"},
                 {"\"value\": \"" + FNR + "\"", "\"value\": null"}};
         for (String[] r : retyped) {
             if (good.contains(r[0])) {
@@ -222,10 +222,10 @@ class AttackSuiteTest {
                 "312229544%00", "%2e%2e", "..", "-12229544", "%20312229544", "312229544%2F..%2F974760673",
                 "１２３４５６７８９", "9".repeat(1000), "0", "312229544%0A", "%252e%252e"}) {
             cases.add(new Case("orgnr " + orgnr, "/epj/r4/" + orgnr + "/bundle", "application/fhir+json",
-                    good.getBytes(StandardCharsets.UTF_8)));
+                    Case.json("", good).body()));
         }
         cases.add(new Case("unknown resource path", "/epj/r4/" + ORGNR + "/patient", "application/fhir+json",
-                good.getBytes(StandardCharsets.UTF_8)));
+                Case.json("", good).body()));
         // XML is not accepted, entity bombs included; nor forms
         String bomb = "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;"
                 + "&lol;&lol;&lol;&lol;&lol;&lol;&lol;\"><!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">]>"
