@@ -31,6 +31,10 @@ public interface DeliveryConfig {
     /** Most messages taken from the queue per look. */
     int dispatchBatch();
 
+    /** Attempts to one EPJ side by side (each of another patient). */
+    @io.smallrye.config.WithDefault("8")
+    int perEpjConcurrency();
+
     /** Consecutive failures of one EPJ after which its circuit opens: no attempts until it is probed again. */
     int breakerThreshold();
 

@@ -31,8 +31,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Takes what is due from the queue and pushes it, every {@code delivery.dispatch-every} and at once when a message is
- * queued. One EPJ is served by one sequence of attempts at a time, in queue order, so a slow or hanging EPJ holds up
- * only its own messages; a failure ends the sequence, and the circuit breaker decides when that EPJ is tried again.
+ * queued. One EPJ is served by one sequence of attempts at a time (a few side by side, never two of one patient), in
+ * queue order, so a slow or hanging EPJ holds up only its own messages; a failure ends the sequence, and the circuit
+ * breaker decides when that EPJ is tried again.
  */
 @ApplicationScoped
 public class Dispatcher {
@@ -113,34 +114,43 @@ public class Dispatcher {
                 List<Delivery> batch = probe
                         ? List.of(waiting.stream().min(Comparator.comparingInt((Delivery d) -> d.attempts)).get())
                         : waiting.subList(0, Math.min(allowed, waiting.size()));
-                // each EPJ's sequence on a context of its own, so that their database sessions never mix
-                Context context = isolated(vertx);
-                context.runOnContext(v -> send(endpoint, batch, probe, context).subscribe().with(done -> {
+                send(endpoint, batch, probe).subscribe().with(done -> {
                     busy.remove(endpoint);
                     look(); // more may be waiting for this EPJ
                 }, e -> {
                     busy.remove(endpoint);
                     LOG.warnf("delivery to an EPJ stopped on an error, resumed at the next look: %s", e.toString());
-                }));
+                });
             });
         }).replaceWithVoid();
     }
 
-    /** Attempts the messages in order until one fails. */
-    private Uni<Void> send(String endpoint, List<Delivery> batch, boolean probe, Context context) {
+    /**
+     * Attempts the messages, up to {@code delivery.per-epj-concurrency} side by side (a look takes at most one message
+     * per patient, so no patient's order is at stake), in queue order, and starts no more once one has failed.
+     */
+    private Uni<Void> send(String endpoint, List<Delivery> batch, boolean probe) {
         AtomicBoolean failed = new AtomicBoolean();
         return Multi.createFrom().iterable(batch)
-                .onItem().transformToUniAndConcatenate(d -> failed.get() ? Uni.createFrom().voidItem()
-                        : vault.open(d.messageId, d.payload)
-                                .emitOn(Infrastructure.getDefaultWorkerPool())
-                                .map(payload -> epj.attempt(d, payload))
-                                .onFailure(PayloadVault.Erased.class).recoverWithItem(EpjDelivery.ERASED)
-                                .emitOn(command -> context.runOnContext(v -> command.run()))
-                                .chain(attempt -> {
-                                    note(endpoint, d, attempt, failed);
-                                    return queue.record(d, attempt, probe);
-                                }))
+                .onItem().transformToUni(d -> failed.get() ? Uni.createFrom().voidItem()
+                        : attempt(endpoint, d, probe, failed))
+                .merge(config.perEpjConcurrency())
                 .collect().last().replaceWithVoid();
+    }
+
+    /** One attempt, on a context of its own so that its database session is its own. */
+    private Uni<Void> attempt(String endpoint, Delivery d, boolean probe, AtomicBoolean failed) {
+        Context context = isolated(vertx);
+        return Uni.createFrom().emitter(done -> context.runOnContext(v -> vault.open(d.messageId, d.payload)
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(payload -> epj.attempt(d, payload))
+                .onFailure(PayloadVault.Erased.class).recoverWithItem(EpjDelivery.ERASED)
+                .emitOn(command -> context.runOnContext(x -> command.run()))
+                .chain(attempt -> {
+                    note(endpoint, d, attempt, failed);
+                    return queue.record(d, attempt, probe);
+                })
+                .subscribe().with(done::complete, done::fail)));
     }
 
     private void note(String endpoint, Delivery d, Attempt attempt, AtomicBoolean failed) {
