@@ -48,6 +48,13 @@ final class Machine {
         System.out.println("(kept in " + file + ")");
     }
 
+    /** p50, p95, p99 and max of sorted nanoseconds, in milliseconds. */
+    static String percentiles(long[] sorted) {
+        return String.format("p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms (n=%d)", percentile(sorted, 50) / 1e6,
+                percentile(sorted, 95) / 1e6, percentile(sorted, 99) / 1e6,
+                sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6, sorted.length);
+    }
+
     static long percentile(long[] sorted, double p) {
         if (sorted.length == 0) {
             return 0;
