@@ -126,15 +126,20 @@ public class Dispatcher {
     }
 
     /**
-     * Attempts the messages, up to {@code delivery.per-epj-concurrency} side by side (a look takes at most one message
-     * per patient, so no patient's order is at stake), in queue order, and starts no more once one has failed.
+     * Attempts the messages in queue order, priority by priority (every alarm is answered before a note is sent); within
+     * one priority up to {@code delivery.per-epj-concurrency} side by side (a look takes at most one message per
+     * patient, so no patient's order is at stake). Once one has failed, no more are started.
      */
     private Uni<Void> send(String endpoint, List<Delivery> batch, boolean probe) {
         AtomicBoolean failed = new AtomicBoolean();
-        return Multi.createFrom().iterable(batch)
-                .onItem().transformToUni(d -> failed.get() ? Uni.createFrom().voidItem()
-                        : attempt(endpoint, d, probe, failed))
-                .merge(config.perEpjConcurrency())
+        Map<Integer, List<Delivery>> byPriority = new java.util.TreeMap<>();
+        batch.forEach(d -> byPriority.computeIfAbsent(d.priority, p -> new ArrayList<>()).add(d));
+        return Multi.createFrom().iterable(byPriority.values())
+                .onItem().transformToUniAndConcatenate(same -> Multi.createFrom().iterable(same)
+                        .onItem().transformToUni(d -> failed.get() ? Uni.createFrom().voidItem()
+                                : attempt(endpoint, d, probe, failed))
+                        .merge(config.perEpjConcurrency())
+                        .collect().last())
                 .collect().last().replaceWithVoid();
     }
 
