@@ -175,16 +175,8 @@ class HubFlowTest {
     @Order(3)
     void anEpjThatPullsAcknowledgesAndTheVendorSeesJournaledWhileAnotherMunicipalitySeesNothing() throws Exception {
         String pulling = "921234566";
-        HttpResponse<String> routed = Hub.api("PUT", Hub.ROUTING + "/routing/v1/routes/" + pulling,
-                Hub.token("operator"), "{\"epjProduct\":\"gerica\",\"mode\":\"pull\"}");
-        assertTrue(routed.statusCode() / 100 == 2, routed.body());
         String vkpId = "Pullleverandor_Alarm_" + pulling;
-        HttpResponse<String> granted = Hub.api("POST", Hub.CONSENT + "/consent/v1/municipalities/" + pulling
-                + "/grants", Hub.token("admin", "--orgnr", pulling), "{\"vkpId\":\"" + vkpId + "\",\"scopes\":"
-                + "[\"nhn:vkp/api/user/bundle.write\"],\"legalBasis\":\"hol. § 3-2\"}");
-        assertEquals(201, granted.statusCode(), granted.body());
-        await().atMost(Duration.ofSeconds(15)).until(() -> Hub.api("GET", Hub.ROUTING + "/routing/v1/routes/"
-                + pulling, Hub.token("operator"), null).statusCode() == 200);
+        municipality(pulling, "{\"epjProduct\":\"gerica\",\"mode\":\"pull\"}", vkpId);
 
         String vendor = Hub.token("vendor", "--vkp-id", vkpId);
         HttpResponse<String> sent = Hub.http("POST", Hub.INGEST + "/epj/r4/" + pulling + "/bundle", vendor,
@@ -283,17 +275,9 @@ class HubFlowTest {
     void killingEachServiceInTurnAndTheBrokerUnderLoadDeliversEveryAcceptedMessageOnce() throws Exception {
         // a municipality of its own, so that the drill's messages stay out of the other tests' counts
         String drilled = "974760673";
-        HttpResponse<String> routed = Hub.api("PUT", Hub.ROUTING + "/routing/v1/routes/" + drilled,
-                Hub.token("operator"), "{\"epjProduct\":\"generic-fhir\",\"mode\":\"push\",\"endpoint\":\""
-                        + Hub.EPJ + "/fhir\"}");
-        assertTrue(routed.statusCode() / 100 == 2, routed.body());
         String vkpId = "Krasjleverandor_Dispenser_" + drilled;
-        HttpResponse<String> granted = Hub.api("POST", Hub.CONSENT + "/consent/v1/municipalities/" + drilled
-                + "/grants", Hub.token("admin", "--orgnr", drilled), "{\"vkpId\":\"" + vkpId + "\",\"scopes\":"
-                + "[\"nhn:vkp/api/user/bundle.write\"],\"legalBasis\":\"hol. § 3-2\"}");
-        assertEquals(201, granted.statusCode(), granted.body());
-        await().atMost(Duration.ofSeconds(15)).until(() -> Hub.api("GET", Hub.ROUTING + "/routing/v1/routes/"
-                + drilled, Hub.token("operator"), null).statusCode() == 200);
+        municipality(drilled, "{\"epjProduct\":\"generic-fhir\",\"mode\":\"push\",\"endpoint\":\"" + Hub.EPJ
+                + "/fhir\"}", vkpId);
         String token = Hub.token("vendor", "--vkp-id", vkpId);
         Map<String, String> accepted = new java.util.concurrent.ConcurrentHashMap<>(); // message id -> dispense id
         java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean(true);
@@ -615,6 +599,19 @@ class HubFlowTest {
             n += wanted.contains(e.path("resource").path("identifier").path(0).path("value").asText()) ? 1 : 0;
         }
         return n;
+    }
+
+    /** A municipality with a route (as the operator registers it) and a grant for one vendor system, in force. */
+    static void municipality(String orgnr, String route, String vkpId) throws Exception {
+        HttpResponse<String> routed = Hub.api("PUT", Hub.ROUTING + "/routing/v1/routes/" + orgnr,
+                Hub.token("operator"), route);
+        assertTrue(routed.statusCode() / 100 == 2, routed.body());
+        HttpResponse<String> granted = Hub.api("POST", Hub.CONSENT + "/consent/v1/municipalities/" + orgnr
+                + "/grants", Hub.token("admin", "--orgnr", orgnr), "{\"vkpId\":\"" + vkpId + "\",\"scopes\":"
+                + "[\"nhn:vkp/api/user/bundle.write\"],\"legalBasis\":\"hol. § 3-2\"}");
+        assertEquals(201, granted.statusCode(), granted.body());
+        await().atMost(Duration.ofSeconds(15)).until(() -> Hub.api("GET", Hub.ROUTING + "/routing/v1/routes/"
+                + orgnr, Hub.token("operator"), null).statusCode() == 200);
     }
 
     /** Posts a bundle, expects the status, and answers the message id. */
