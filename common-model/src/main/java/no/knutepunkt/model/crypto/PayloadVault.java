@@ -98,7 +98,8 @@ public final class PayloadVault {
         byte[] sealed = Base64.getDecoder().decode(payload.substring(colon + 1));
         return pool.preparedQuery("SELECT wrapped FROM payload_keys WHERE key_id = $1").execute(Tuple.of(keyId))
                 .map(rows -> {
-                    String wrapped = rows.size() == 0 ? null : rows.iterator().next().getString("wrapped");
+                    Row row = first(rows);
+                    String wrapped = row == null ? null : row.getString("wrapped");
                     if (wrapped == null) {
                         throw new Erased(keyId);
                     }

@@ -22,12 +22,24 @@ public class RedriveRepository implements PanacheRepositoryBase<Redrive, String>
     }
 
     /**
-     * The messages a filter takes, in queue order; {@code journaled} selects those the EPJ has journaled instead (the
-     * ones a re-drive leaves alone). Messages this re-drive already put back ({@code redriveId}) are not taken again.
+     * The messages a filter takes, in queue order. Messages this re-drive already put back ({@code redriveId}) are not
+     * taken again; messages the EPJ has journaled never are.
      */
-    public Uni<List<Delivery>> matching(RedriveFilter f, boolean journaled, String redriveId) {
+    public Uni<List<Delivery>> matching(RedriveFilter f, String redriveId) {
+        Parameters p = new Parameters();
+        return Delivery.<Delivery>find("from Delivery where " + where(f, false, redriveId, p)
+                + " order by routedOffset, routedAt", p).list();
+    }
+
+    /** How many messages the filter matches that the EPJ has journaled: the ones a re-drive leaves alone. */
+    public Uni<Long> journaled(RedriveFilter f) {
+        Parameters p = new Parameters();
+        return Delivery.count(where(f, true, null, p), p);
+    }
+
+    private static String where(RedriveFilter f, boolean journaled, String redriveId, Parameters p) {
         StringBuilder where = new StringBuilder("routedAt >= :from and routedAt < :to and state in :states");
-        Parameters p = Parameters.with("from", f.from()).and("to", f.to()).and("states", f.states());
+        p.and("from", f.from()).and("to", f.to()).and("states", f.states());
         where.append(journaled ? " and journaledAt is not null" : " and journaledAt is null");
         if (f.orgnr() != null) {
             where.append(" and orgnr = :orgnr");
@@ -49,8 +61,7 @@ public class RedriveRepository implements PanacheRepositoryBase<Redrive, String>
             where.append(" and (redriveId is null or redriveId <> :redrive)");
             p.and("redrive", redriveId);
         }
-        return Delivery.<Delivery>find("from Delivery where " + where + " order by routedOffset, routedAt", p)
-                .list();
+        return where.toString();
     }
 
     public Uni<Long> redriven(String redriveId) {

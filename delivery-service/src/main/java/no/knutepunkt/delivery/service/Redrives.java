@@ -88,8 +88,7 @@ public class Redrives {
         List<String> states = f.states() == null || f.states().isEmpty()
                 ? List.of(Delivery.DELIVERED, Delivery.DEAD) : f.states();
         if (!STATES.containsAll(states)) {
-            throw invalid("redrive-state", "states are among " + new TreeMap<>(Map.of(Delivery.DELIVERED, 1,
-                    Delivery.DEAD, 1, Delivery.AWAITING_PULL, 1)).keySet());
+            throw invalid("redrive-state", "states are among " + new java.util.TreeSet<>(STATES));
         }
         return new RedriveFilter(f.orgnr(), f.epj(), f.sender(), f.kind(), f.from(), to, List.copyOf(states));
     }
@@ -103,8 +102,8 @@ public class Redrives {
     }
 
     public Uni<Plan> plan(RedriveFilter filter, int rate) {
-        return Panache.withSession(() -> redrives.matching(filter, false, null)
-                .chain(taken -> redrives.matching(filter, true, null).map(journaled -> {
+        return Panache.withSession(() -> redrives.matching(filter, null)
+                .chain(taken -> redrives.journaled(filter).map(journaled -> {
                     Map<String, Integer> byEpj = new TreeMap<>();
                     Map<String, Integer> byState = new TreeMap<>();
                     for (Delivery d : taken) {
@@ -112,7 +111,7 @@ public class Redrives {
                         byState.merge(d.state, 1, Integer::sum);
                     }
                     long seconds = byEpj.values().stream().mapToLong(n -> (n + rate - 1) / rate).max().orElse(0);
-                    return new Plan(true, filter, rate, taken.size(), journaled.size(), byEpj, byState, seconds);
+                    return new Plan(true, filter, rate, taken.size(), journaled.intValue(), byEpj, byState, seconds);
                 })));
     }
 
@@ -229,7 +228,7 @@ public class Redrives {
     /** Starts (or goes on with) a recorded re-drive: what it has not put back yet, paced per EPJ. */
     private Uni<Progress> resume(Redrive r) {
         RedriveFilter filter = filterOf(r);
-        return Panache.withSession(() -> redrives.matching(filter, false, r.redriveId)).invoke(taken -> {
+        return Panache.withSession(() -> redrives.matching(filter, r.redriveId)).invoke(taken -> {
             Run run = new Run(r, taken);
             if (runs.putIfAbsent(r.redriveId, run) == null) {
                 run.timer = vertx.setPeriodic(TICK.toMillis(), id -> run.tick());
