@@ -332,12 +332,110 @@ class HubFlowTest {
     }
 
     @Test
+    @Order(5)
+    void anEpjDownDuringLoadGetsEverythingAfterwardsInEachPatientsOrderAndIsOnlyProbedMeanwhile() throws Exception {
+        String orgnr = "964338531";
+        String vkpId = "Utfallsleverandor_Dispenser_" + orgnr;
+        municipality(orgnr, "{\"epjProduct\":\"generic-fhir\",\"mode\":\"push\",\"endpoint\":\"" + Hub.EPJ
+                + "/fhir\"}", vkpId);
+        String token = Hub.token("vendor", "--vkp-id", vkpId);
+        java.util.Random random = new java.util.Random(7);
+        List<String> patients = java.util.stream.IntStream.range(0, 5)
+                .mapToObj(i -> no.knutepunkt.model.identity.NationalId.synthetic(random)).toList();
+        SENT_PATIENTS.addAll(patients);
+        Map<String, List<String>> sentByPatient = new java.util.concurrent.ConcurrentHashMap<>();
+        List<String> accepted = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread load = new Thread(() -> {
+            for (int i = 0; sending.get(); i++) {
+                try {
+                    String patient = patients.get(i % patients.size());
+                    String body = fresh("01-medication-dispense-success.json").replace("14834540011", patient);
+                    HttpResponse<String> r = Hub.http("POST", Hub.INGEST + "/epj/r4/" + orgnr + "/bundle", token,
+                            body, "respond-async");
+                    assertEquals(202, r.statusCode(), r.body());
+                    sentByPatient.computeIfAbsent(patient, p -> new ArrayList<>()).add(dispenseOf(body));
+                    accepted.add(dispenseOf(body));
+                    Thread.sleep(200);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "load");
+        load.start();
+        Thread.sleep(3000);
+        int deliveredBefore = countOf(List.copyOf(accepted));
+        java.time.Instant down;
+        int waitingAtReturn;
+        try {
+            Hub.Result killed = Hub.run("kill", "epj-standin");
+            assertEquals(0, killed.exit(), killed.output());
+            down = java.time.Instant.now();
+            Thread.sleep(OUTAGE.toMillis());
+            waitingAtReturn = accepted.size() - deliveredBefore;
+        } finally {
+            Hub.Result started = Hub.run("start", "epj-standin");
+            assertEquals(0, started.exit(), started.output());
+        }
+        java.time.Instant back = java.time.Instant.now();
+        Thread.sleep(3000);
+        sending.set(false);
+        load.join(30_000);
+
+        // everything after the return: within the circuit's longest open period (30 s) and the drain
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> countOf(List.copyOf(accepted)) == accepted.size());
+        Duration drained = Duration.between(back, java.time.Instant.now());
+        List<String> arrived = JSON.readTree(Hub.http("GET", Hub.EPJ + "/fhir/MedicationDispense", null, null).body())
+                .path("entry").findValues("resource").stream()
+                .map(r -> r.path("identifier").path(0).path("value").asText()).toList();
+        for (List<String> sent : sentByPatient.values()) {
+            assertEquals(sent, arrived.stream().filter(sent::contains).toList(), "one patient's order");
+        }
+        assertEquals(accepted.size(), arrived.stream().filter(Set.copyOf(accepted)::contains).count(), "each once");
+
+        // retry traffic: the circuit's first failures, then one probe per open period (1 s doubling to 30 s)
+        long failed = new TopicProbe(Hub.KAFKA).readAll(List.of(Topics.DELIVERY_OUTCOMES), Duration.ofSeconds(2))
+                .stream().map(r -> no.knutepunkt.model.event.EventCodec.decode(r.value()).payload())
+                .filter(e -> e instanceof no.knutepunkt.model.event.DeliveryAttemptFailed f
+                        && !f.failedAt().isBefore(down) && f.failedAt().isBefore(back))
+                .count();
+        long bound = 8 + 3 + probesWithin(Duration.between(down, back)); // 8 side by side is the default
+        System.out.printf("EPJ outage: down %d s under ~5 msgs/s; %d waiting at its return; %d failed attempts "
+                + "meanwhile (bound %d); all %d delivered in each patient's order %d s after the return%n",
+                Duration.between(down, back).toSeconds(), waitingAtReturn, failed, bound, accepted.size(),
+                drained.toSeconds());
+        assertTrue(waitingAtReturn >= 50, "messages waited for the EPJ: " + waitingAtReturn);
+        assertTrue(failed >= 3 && failed <= bound, failed + " failed attempts during the outage, bound " + bound);
+    }
+
+    /** Synthetic national ids the tests sent beside the fixtures' people: the scan looks for them too. */
+    static final List<String> SENT_PATIENTS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** The outage of the CI variant; {@code ./knutepunkt bench outage} runs the ten-minute one. */
+    static final Duration OUTAGE = Duration.ofSeconds(30);
+
+    /** Probes an open circuit lets through in {@code outage}: one per period, 1 s doubling to 30 s. */
+    static long probesWithin(Duration outage) {
+        long probes = 0;
+        for (long elapsed = 0, period = 1; elapsed <= outage.toSeconds(); elapsed += period, period = Math.min(
+                period * 2, 30)) {
+            probes++;
+        }
+        return probes;
+    }
+
+    @Test
     @Order(6)
     void theTrailsOfADeliveredADeniedAndADeadLetteredThenResentMessageShowEveryStepAfterAReplay() throws Exception {
         String vendor = Hub.token("vendor");
-        String delivered = sent(vendor, ORGNR, fresh("01-medication-dispense-success.json"), 202);
+        String first = fresh("01-medication-dispense-success.json");
+        String delivered = sent(vendor, ORGNR, first, 202);
         String denied = sent(Hub.token("vendor", "--vkp-id", "Ukjent_System_" + ORGNR), ORGNR,
                 fresh("02-missed-dose-alarm.json"), 403);
+        await().atMost(Duration.ofSeconds(60)).until(() -> countOf(List.of(dispenseOf(first))) == 1);
         // the EPJ refuses the next one: a dead letter at once, resent by the municipality once the EPJ is mended
         Hub.http("POST", Hub.EPJ + "/control", null, "{\"mode\":\"fail\",\"status\":422}");
         String resent = sent(vendor, ORGNR, fresh("01-medication-dispense-success.json"), 202);
@@ -527,7 +625,9 @@ class HubFlowTest {
 
     @Test
     @Order(9)
-    void noNationalIdOrNameInLogsKafkaKeysOrHeaders() throws Exception {
+    void noNationalIdOrNameInLogsMetricsKafkaKeysOrHeaders() throws Exception {
+        List<String> personalData = new ArrayList<>(PERSONAL_DATA);
+        personalData.addAll(SENT_PATIENTS);
         List<Path> logs;
         try (Stream<Path> files = Files.list(Hub.HOME.resolve("logs"))) {
             logs = files.toList();
@@ -536,7 +636,7 @@ class HubFlowTest {
         for (Path log : logs) {
             String text = Files.readString(log, StandardCharsets.ISO_8859_1);
             String utf8 = Files.readString(log, StandardCharsets.UTF_8);
-            for (String pd : PERSONAL_DATA) {
+            for (String pd : personalData) {
                 assertFalse(text.contains(pd) || utf8.contains(pd), pd + " in " + log);
             }
         }
@@ -544,12 +644,31 @@ class HubFlowTest {
         List<ConsumerRecord<String, String>> records = new TopicProbe(Hub.KAFKA).readAll(topics, Duration.ofSeconds(3));
         assertTrue(records.size() > 20, "the log holds the run's events");
         for (ConsumerRecord<String, String> r : records) {
-            for (String pd : PERSONAL_DATA) {
+            for (String pd : personalData) {
                 assertFalse(r.key() != null && r.key().contains(pd), "key of " + r.topic());
                 for (Header h : r.headers()) {
                     assertFalse(new String(h.value(), StandardCharsets.UTF_8).contains(pd), "header " + h.key());
                 }
             }
+        }
+        // each service's metrics: the business metric after the run's flows, and no person in any of them
+        Map<String, String> metrics = new java.util.LinkedHashMap<>();
+        for (String service : List.of(Hub.INGEST, Hub.CONSENT, Hub.ROUTING, Hub.DELIVERY, Hub.AUDIT)) {
+            HttpResponse<String> scraped = Hub.http("GET", service + "/q/metrics", null, null);
+            assertEquals(200, scraped.statusCode(), service);
+            metrics.put(service, scraped.body());
+            for (String pd : personalData) {
+                assertFalse(scraped.body().contains(pd), pd + " in the metrics of " + service);
+            }
+        }
+        String sender = "sender=\"Demoleverandor_Demosystem_" + ORGNR + "\"";
+        for (var expected : Map.of(Hub.INGEST, "state=\"received\"", Hub.CONSENT, "state=\"denied\"",
+                Hub.ROUTING, "state=\"routed\"", Hub.DELIVERY, "state=\"delivered\"").entrySet()) {
+            assertTrue(metrics.get(expected.getKey()).lines().anyMatch(l -> l.startsWith("knutepunkt_messages_total{")
+                    && l.contains(expected.getValue()) && l.contains("orgnr=\"" + ORGNR + "\"")
+                    && (l.contains(sender) || expected.getValue().contains("denied"))), expected.getKey() + " counts "
+                    + expected.getValue() + ":\n" + metrics.get(expected.getKey()).lines()
+                    .filter(l -> l.startsWith("knutepunkt_")).collect(Collectors.joining("\n")));
         }
     }
 

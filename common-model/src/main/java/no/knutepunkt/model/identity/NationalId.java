@@ -41,6 +41,23 @@ public final class NationalId {
         return value != null && value.length() == 11 && value.charAt(2) >= '8';
     }
 
+    /** A synthetic identity (month + 80) with right check digits, for load and tests; never a real person's. */
+    public static String synthetic(java.util.Random random) {
+        while (true) {
+            int[] d = new int[11];
+            String stem = String.format("%02d%02d%02d%03d", 1 + random.nextInt(28), 81 + random.nextInt(12),
+                    random.nextInt(100), random.nextInt(1000));
+            for (int i = 0; i < 9; i++) {
+                d[i] = stem.charAt(i) - '0';
+            }
+            d[9] = checkDigit(d, K1);
+            d[10] = checkDigit(d, K2);
+            if (d[9] < 10 && d[10] < 10) { // some stems have no valid check digit
+                return stem + d[9] + d[10];
+            }
+        }
+    }
+
     /** D-nummer: the first digit is raised by 4 (day + 40). */
     public static boolean isDNumber(String value) {
         return hasValidCheckDigits(value) && value.charAt(0) >= '4';

@@ -21,4 +21,17 @@ class NationalIdTest {
     void wrongCheckDigitsOrShapeFail(String fnr) {
         assertFalse(NationalId.hasValidCheckDigits(fnr));
     }
+
+    @org.junit.jupiter.api.Test
+    void syntheticIdentitiesPassTheCheckAndAreMarkedSynthetic() {
+        java.util.Random random = new java.util.Random(1);
+        java.util.Set<String> made = new java.util.HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            String id = NationalId.synthetic(random);
+            assertTrue(NationalId.hasValidCheckDigits(id), id);
+            assertTrue(NationalId.isSynthetic(id), id);
+            made.add(id);
+        }
+        assertTrue(made.size() > 990, "varied: " + made.size());
+    }
 }

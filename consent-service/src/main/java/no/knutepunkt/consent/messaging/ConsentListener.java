@@ -9,6 +9,7 @@ import no.knutepunkt.consent.service.RegisterService;
 import no.knutepunkt.model.event.EventCodec;
 import no.knutepunkt.model.event.EventEnvelope;
 import no.knutepunkt.model.event.MessageReceived;
+import no.knutepunkt.model.metrics.FlowMetrics;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import java.time.Duration;
@@ -24,13 +25,15 @@ public class ConsentListener {
     private final Pool db;
     private final DecisionService decisions;
     private final ConsentPublisher publisher;
+    private final FlowMetrics metrics;
 
     public ConsentListener(ConsentProjection projection, Pool db, DecisionService decisions,
-            ConsentPublisher publisher) {
+            ConsentPublisher publisher, FlowMetrics metrics) {
         this.projection = projection;
         this.db = db;
         this.decisions = decisions;
         this.publisher = publisher;
+        this.metrics = metrics;
     }
 
     @Incoming("register")
@@ -46,8 +49,12 @@ public class ConsentListener {
     @Incoming("received")
     public Uni<Void> onReceived(String event) {
         EventEnvelope envelope = EventCodec.decode(event);
-        return retried(decisions.decide((MessageReceived) envelope.payload()))
-                .chain(decision -> publisher.decided(EventEnvelope.causedBy(envelope, RegisterService.SOURCE, decision)));
+        MessageReceived message = (MessageReceived) envelope.payload();
+        return retried(decisions.decide(message))
+                .call(decision -> publisher.decided(EventEnvelope.causedBy(envelope, RegisterService.SOURCE, decision)))
+                .invoke(decision -> metrics.count(decision, message.orgnr(), message.kind(),
+                        message.sender().vkpId()))
+                .replaceWithVoid();
     }
 
     private static <T> Uni<T> retried(Uni<T> work) {

@@ -38,6 +38,13 @@ public interface DeliveryConfig {
     /** Consecutive failures of one EPJ after which its circuit opens: no attempts until it is probed again. */
     int breakerThreshold();
 
+    /**
+     * Longest an open circuit waits before the next probe (it doubles from {@link #firstBackoff()}): after an outage
+     * of any length the EPJ is found back within this time, at the cost of one request per period while it is down.
+     */
+    @io.smallrye.config.WithDefault("30s")
+    Duration breakerMaxOpen();
+
     /** Re-drives: how fast one may put messages back in each EPJ's queue at most, and by default. */
     Redrive redrive();
 

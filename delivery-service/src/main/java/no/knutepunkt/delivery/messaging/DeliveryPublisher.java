@@ -7,6 +7,7 @@ import no.knutepunkt.delivery.Delivery;
 import no.knutepunkt.model.event.EventData;
 import no.knutepunkt.model.event.EventEnvelope;
 import no.knutepunkt.model.kafka.KafkaEvents;
+import no.knutepunkt.model.metrics.FlowMetrics;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
 /** Writes delivery events; each Uni completes when the broker has acknowledged. */
@@ -18,17 +19,19 @@ public class DeliveryPublisher {
 
     private final MutinyEmitter<String> outcomes;
     private final MutinyEmitter<String> control;
+    private final FlowMetrics metrics;
 
     public DeliveryPublisher(@Channel("outcomes") MutinyEmitter<String> outcomes,
-            @Channel("control-changes") MutinyEmitter<String> control) {
+            @Channel("control-changes") MutinyEmitter<String> control, FlowMetrics metrics) {
         this.outcomes = outcomes;
         this.control = control;
+        this.metrics = metrics;
     }
 
     /** An outcome of a message, caused by its routed event and keyed by its patient, like the rest of its life. */
     public Uni<Void> outcome(Delivery d, EventData outcome) {
         return outcomes.sendMessage(KafkaEvents.message(EventEnvelope.create(SOURCE, d.patientKey, d.messageId,
-                d.routedEventId, outcome)));
+                d.routedEventId, outcome))).invoke(() -> metrics.count(outcome, d.orgnr, d.kind, d.sender));
     }
 
     /** A pause, resume or dead-letter action, keyed by the municipality so that its actions stay in order. */

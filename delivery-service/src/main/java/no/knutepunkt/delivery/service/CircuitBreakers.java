@@ -39,8 +39,10 @@ public class CircuitBreakers {
         return now.isBefore(c.openUntil) ? 0 : 1;
     }
 
-    public synchronized void succeeded(String endpoint) {
-        circuits.remove(endpoint);
+    /** Closes the circuit; true when it was open (the EPJ is back). */
+    public synchronized boolean succeeded(String endpoint) {
+        Circuit c = circuits.remove(endpoint);
+        return c != null && c.failures >= config.breakerThreshold();
     }
 
     public synchronized void failed(String endpoint, Instant now) {
@@ -48,9 +50,15 @@ public class CircuitBreakers {
         c.failures++;
         if (c.failures >= config.breakerThreshold()) {
             c.openFor = c.openFor == null ? config.firstBackoff()
-                    : min(c.openFor.multipliedBy(2), config.maxBackoff());
+                    : min(c.openFor.multipliedBy(2), config.breakerMaxOpen());
             c.openUntil = now.plus(c.openFor);
         }
+    }
+
+    /** When the open circuit lets the next probe through; null when it is closed. */
+    public synchronized Instant reopensAt(String endpoint) {
+        Circuit c = circuits.get(endpoint);
+        return c != null && c.failures >= config.breakerThreshold() ? c.openUntil : null;
     }
 
     public synchronized boolean isOpen(String endpoint) {

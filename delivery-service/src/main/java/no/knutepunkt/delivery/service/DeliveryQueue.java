@@ -2,6 +2,7 @@ package no.knutepunkt.delivery.service;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import org.jboss.logging.Logger;
 import jakarta.enterprise.context.ApplicationScoped;
 import no.knutepunkt.delivery.Delivery;
 import no.knutepunkt.delivery.DeliveryPause;
@@ -32,6 +33,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 @ApplicationScoped
 public class DeliveryQueue {
+
+    private static final Logger LOG = Logger.getLogger(DeliveryQueue.class);
 
     private final DeliveryRepository deliveries;
     private final PauseRepository pauses;
@@ -79,9 +82,12 @@ public class DeliveryQueue {
      * Records one attempt: delivered; or failed, to be tried again after a backoff; or a dead letter when the EPJ
      * refused it or the bound on attempts or age is reached. A probe of an EPJ whose circuit is open does not count
      * toward the bound: it says the EPJ is down, not that the message is bad, and an outage of any length must not
-     * turn waiting messages into dead letters.
+     * turn waiting messages into dead letters. Nor does it grow the message's backoff: a failed probe is tried again
+     * when the circuit next lets one through ({@code probeAgainAt}), so the EPJ is found back within the circuit's
+     * longest open period however long it was down.
      */
-    public Uni<Void> record(Delivery d, Attempt attempt, boolean probe) {
+    public Uni<Void> record(Delivery d, Attempt attempt, Instant probeAgainAt) {
+        boolean probe = probeAgainAt != null;
         Instant now = now();
         int attempts = d.attempts + 1;
         int strikes = d.strikes + (attempt.delivered() || probe ? 0 : 1);
@@ -94,7 +100,7 @@ public class DeliveryQueue {
             outcome = new DeliveryFailed(d.messageId, d.orgnr, d.endpoint, attempts, attempt.error(), now);
         } else {
             outcome = new DeliveryAttemptFailed(d.messageId, d.orgnr, d.endpoint, attempts, attempt.error(),
-                    now.plus(backoff(attempts)), now);
+                    probe ? probeAgainAt : now.plus(backoff(attempts)), now);
         }
         return publisher.outcome(d, outcome).chain(() -> Panache.withTransaction(() -> deliveries.findById(d.messageId)
                 .chain(row -> {
@@ -206,6 +212,14 @@ public class DeliveryQueue {
             })).replaceWithVoid();
         }
         return Uni.createFrom().voidItem();
+    }
+
+    /** An EPJ is back: its waiting messages in backoff are due now (they failed because it was down). */
+    public Uni<Void> retryNow(String endpoint) {
+        Instant now = now();
+        return Panache.withTransaction(() -> deliveries.update("nextAttemptAt = ?1 where endpoint = ?2"
+                + " and state = ?3 and nextAttemptAt > ?1", now, endpoint, Delivery.WAITING))
+                .invoke(n -> LOG.infof("an EPJ is back: %d waiting messages are due again", n)).replaceWithVoid();
     }
 
     private Duration backoff(int attempts) {

@@ -152,16 +152,20 @@ public class Dispatcher {
                 .onFailure(PayloadVault.Erased.class).recoverWithItem(EpjDelivery.ERASED)
                 .emitOn(command -> context.runOnContext(x -> command.run()))
                 .chain(attempt -> {
-                    note(endpoint, d, attempt, failed);
-                    return queue.record(d, attempt, probe);
+                    boolean back = note(endpoint, d, attempt, failed);
+                    // the messages that failed while the EPJ was down wait no longer than the EPJ did
+                    Instant probeAgainAt = !probe ? null
+                            : java.util.Objects.requireNonNullElse(breakers.reopensAt(endpoint), DeliveryQueue.now());
+                    return queue.record(d, attempt, probeAgainAt)
+                            .call(() -> back ? queue.retryNow(endpoint) : Uni.createFrom().voidItem());
                 })
                 .subscribe().with(done::complete, done::fail)));
     }
 
-    private void note(String endpoint, Delivery d, Attempt attempt, AtomicBoolean failed) {
+    /** Tells the circuit; true when this attempt found an EPJ back whose circuit was open. */
+    private boolean note(String endpoint, Delivery d, Attempt attempt, AtomicBoolean failed) {
         if (attempt.delivered()) {
-            breakers.succeeded(endpoint);
-            return;
+            return breakers.succeeded(endpoint);
         }
         failed.set(true);
         if (!attempt.refused()) {
@@ -169,6 +173,7 @@ public class Dispatcher {
         }
         LOG.infof("delivery of message %s, attempt %d failed: %s%s", d.messageId, d.attempts + 1, attempt.error(),
                 breakers.isOpen(endpoint) ? " (circuit open: the EPJ is probed, not flooded)" : "");
+        return false;
     }
 
     /** A duplicated context flagged safe, as Hibernate Reactive requires for its sessions. */

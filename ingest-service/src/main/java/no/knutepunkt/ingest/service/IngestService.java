@@ -22,6 +22,7 @@ import no.knutepunkt.model.event.MessageReceived;
 import no.knutepunkt.model.event.Sender;
 import no.knutepunkt.model.crypto.PayloadVault;
 import no.knutepunkt.model.identity.PatientPseudonym;
+import no.knutepunkt.model.metrics.FlowMetrics;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -47,11 +48,13 @@ public class IngestService {
     private final MessageStatusRepository statuses;
     private final IngestConfig config;
     private final PayloadVault vault;
+    private final FlowMetrics metrics;
 
     public IngestService(BundleInspector inspector, ReceivedPublisher publisher, StatusProjection projection,
             DecisionWatch decisions, IdempotencyRepository idempotency, MessageStatusRepository statuses,
-            IngestConfig config, PayloadVault vault) {
+            IngestConfig config, PayloadVault vault, FlowMetrics metrics) {
         this.vault = vault;
+        this.metrics = metrics;
         this.idempotency = idempotency;
         this.statuses = statuses;
         this.inspector = inspector;
@@ -138,10 +141,14 @@ public class IngestService {
                     return new Rejection(504, Outcomes.error(IssueType.TIMEOUT, VkpCode.TIMED_OUT, "log-write",
                             "the message could not be stored in time and was not accepted; send it again"));
                 })
+                .invoke(() -> metrics.count(received, orgnr, received.kind(), sender.vkpId()))
                 .chain(() -> projection.apply(envelope))
                 .chain(() -> waitForDecision ? decisions.decision(messageId, config.decisionWait())
-                        : Uni.createFrom().<EventData>nullItem())
-                .map(decision -> new Receipt(messageId, decision, inspection.warnings()));
+                        : Uni.createFrom().<EventEnvelope>nullItem())
+                // likewise the decision: a vendor told 403 who reads the status at once must read "denied"
+                .call(decision -> decision == null ? Uni.createFrom().voidItem() : projection.apply(decision))
+                .map(decision -> new Receipt(messageId, decision == null ? null : decision.payload(),
+                        inspection.warnings()));
     }
 
     private static String sha256(String body) {

@@ -10,6 +10,7 @@ import no.knutepunkt.model.event.RouteRegistered;
 import no.knutepunkt.routing.repository.RouteRepository;
 import no.knutepunkt.routing.service.RouteService;
 import no.knutepunkt.routing.service.Router;
+import no.knutepunkt.model.metrics.FlowMetrics;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import java.time.Duration;
@@ -21,11 +22,14 @@ public class RoutingListener {
     private final RouteService service;
     private final RouteRepository routes;
     private final RoutingPublisher publisher;
+    private final FlowMetrics metrics;
 
-    public RoutingListener(RouteService service, RouteRepository routes, RoutingPublisher publisher) {
+    public RoutingListener(RouteService service, RouteRepository routes, RoutingPublisher publisher,
+            FlowMetrics metrics) {
         this.service = service;
         this.routes = routes;
         this.publisher = publisher;
+        this.metrics = metrics;
     }
 
     @Incoming("register")
@@ -42,6 +46,9 @@ public class RoutingListener {
         return Panache.withSession(() -> routes.findById(message.orgnr()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(2)).atMost(8)
                 .map(route -> Router.route(message, route))
-                .chain(decision -> publisher.routed(EventEnvelope.causedBy(envelope, RouteService.SOURCE, decision)));
+                .call(decision -> publisher.routed(EventEnvelope.causedBy(envelope, RouteService.SOURCE, decision)))
+                .invoke(decision -> metrics.count(decision, message.orgnr(), message.kind(),
+                        message.sender().vkpId()))
+                .replaceWithVoid();
     }
 }
