@@ -145,7 +145,8 @@ public final class LoadBench {
     /** One rate's figures, hub and baseline. */
     private List<String> e2e(int rate, int seconds) throws Exception {
         Offered run = offer(rate, seconds, List.of());
-        Arrivals arrivals = arrivals(run, Math.max(300, 3 * seconds));
+        // long enough for a saturated hub to drain at 5/s, so that the next rate starts on an empty hub
+        Arrivals arrivals = arrivals(run, Math.max(300, Math.max(3 * seconds, rate * seconds / 5)));
         KafkaBaseline.Result baseline = KafkaBaseline.run(env("KNUTEPUNKT_KAFKA"), bodies, rate, seconds);
         return List.of(
                 String.format("## %d/s: %d bundles for %d s (sent in %.1f s); answers by status: %s", rate,
@@ -437,21 +438,29 @@ public final class LoadBench {
     /** What the stand-in holds once every accepted message is there, or the wait is over. */
     private Map<String, Instant> waitFor(Map<String, Sent> accepted, int seconds) throws Exception {
         List<String> keys = accepted.values().stream().map(Sent::key).toList();
-        Map<String, Instant> stored = storedAt();
+        Instant first = accepted.values().stream().map(Sent::sentAt).min(Comparator.naturalOrder())
+                .orElse(Instant.now());
+        Map<String, Instant> stored = new HashMap<>();
         Instant deadline = Instant.now().plusSeconds(seconds);
-        while (!stored.keySet().containsAll(keys) && Instant.now().isBefore(deadline)) {
+        Instant since = first;
+        while (true) {
+            Instant asked = Instant.now();
+            stored.putAll(storedSince(since));
+            // what was stored while we asked is asked for again next time (ge, and the map drops repeats)
+            since = asked.minusSeconds(1);
+            if (stored.keySet().containsAll(keys) || !Instant.now().isBefore(deadline)) {
+                return stored;
+            }
             Thread.sleep(1000);
-            stored = storedAt();
         }
-        return stored;
     }
 
-    /** What the stand-in holds of the two marked types, by type and identifier, with the time it stored each. */
-    private Map<String, Instant> storedAt() throws Exception {
+    /** What the stand-in stored since {@code since} of the two marked types, by type and identifier, and when. */
+    private Map<String, Instant> storedSince(Instant since) throws Exception {
         Map<String, Instant> at = new HashMap<>();
         for (String type : List.of("MedicationDispense", "Encounter")) {
-            JsonNode all = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(epj + "/" + type)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
+            JsonNode all = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(epj + "/" + type
+                    + "?_lastUpdated=ge" + since)).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
             for (JsonNode e : all.path("entry")) {
                 JsonNode r = e.path("resource");
                 for (JsonNode id : r.path("identifier")) {

@@ -158,7 +158,8 @@ public final class EpjStandin implements AutoCloseable {
                 ex.getResponseHeaders().add("Location", baseUrl() + "/" + path[0] + "/" + created.id());
                 respond(ex, created.isNew() ? 201 : 200, created.resource());
             } else if ("GET".equals(method) && path.length == 1 && !path[0].isEmpty()) {
-                respond(ex, 200, search(path[0], query(ex).get("identifier")));
+                Map<String, String> query = query(ex);
+                respond(ex, 200, search(path[0], query.get("identifier"), query.get("_lastUpdated")));
             } else if ("GET".equals(method) && path.length == 2) {
                 ObjectNode found = read(path[0], path[1]);
                 respond(ex, found == null ? 404 : 200, found == null ? outcome("not found") : found);
@@ -305,7 +306,11 @@ public final class EpjStandin implements AutoCloseable {
         return resources.getOrDefault(type, Map.of()).get(id);
     }
 
-    private synchronized ObjectNode search(String type, String identifier) {
+    /**
+     * By identifier, or all of a type; {@code _lastUpdated=geINSTANT} (or {@code gt}) only those stored since then, so
+     * that a long load run can follow what arrived without reading everything each time.
+     */
+    private synchronized ObjectNode search(String type, String identifier, String lastUpdated) {
         ObjectNode bundle = JSON.createObjectNode().put("resourceType", "Bundle").put("type", "searchset");
         ArrayNode entries = bundle.putArray("entry");
         Map<String, ObjectNode> ofType = resources.getOrDefault(type, Map.of());
@@ -314,6 +319,15 @@ public final class EpjStandin implements AutoCloseable {
             if (id != null) {
                 entries.addObject().set("resource", ofType.get(id));
             }
+        } else if (lastUpdated != null && lastUpdated.length() > 2) {
+            Instant since = Instant.parse(lastUpdated.substring(2));
+            boolean inclusive = lastUpdated.startsWith("ge");
+            ofType.values().forEach(r -> {
+                Instant at = Instant.parse(r.path("meta").path("lastUpdated").asText());
+                if (at.isAfter(since) || inclusive && at.equals(since)) {
+                    entries.addObject().set("resource", r);
+                }
+            });
         } else {
             ofType.values().forEach(r -> entries.addObject().set("resource", r));
         }

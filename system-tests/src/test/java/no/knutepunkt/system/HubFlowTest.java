@@ -411,6 +411,34 @@ class HubFlowTest {
         assertTrue(failed >= 3 && failed <= bound, failed + " failed attempts during the outage, bound " + bound);
     }
 
+    @Test
+    @Order(5)
+    void everyServiceIsNotReadyWhileTheBrokerIsAwayAndReadyWhenItIsBack() throws Exception {
+        List<String> services = List.of(Hub.INGEST, Hub.CONSENT, Hub.ROUTING, Hub.DELIVERY, Hub.AUDIT);
+        for (String service : services) {
+            assertEquals(200, Hub.http("GET", service + "/q/health/ready", null, null).statusCode(), service);
+        }
+        Hub.Result killed = Hub.run("kill", "kafka");
+        assertEquals(0, killed.exit(), killed.output());
+        try {
+            for (String service : services) {
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                    HttpResponse<String> ready = Hub.http("GET", service + "/q/health/ready", null, null);
+                    assertEquals(503, ready.statusCode(), service + " " + ready.body());
+                });
+                // alive all the same: Kubernetes must not restart a pod because its broker is away
+                assertEquals(200, Hub.http("GET", service + "/q/health/live", null, null).statusCode(), service);
+            }
+        } finally {
+            Hub.Result started = Hub.run("start", "kafka");
+            assertEquals(0, started.exit(), started.output());
+        }
+        for (String service : services) {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                    assertEquals(200, Hub.http("GET", service + "/q/health/ready", null, null).statusCode(), service));
+        }
+    }
+
     /** Synthetic national ids the tests sent beside the fixtures' people: the scan looks for them too. */
     static final List<String> SENT_PATIENTS = new java.util.concurrent.CopyOnWriteArrayList<>();
 

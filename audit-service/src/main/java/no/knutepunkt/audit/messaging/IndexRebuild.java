@@ -6,9 +6,8 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import no.knutepunkt.audit.service.TrailIndex;
-import no.knutepunkt.model.kafka.TopicReplay;
+import no.knutepunkt.model.kafka.Replays;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -28,14 +27,14 @@ public class IndexRebuild {
     private final Pool db;
     private final TrailIndex index;
     private final List<String> topics;
-    private final String bootstrap;
+    private final Replays replays;
 
     public IndexRebuild(Pool db, TrailIndex index, AuditedTopics topics,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+            Replays replays) {
         this.db = db;
         this.index = index;
         this.topics = topics.names();
-        this.bootstrap = bootstrap;
+        this.replays = replays;
     }
 
     public record Rebuilt(long events, long millis) {
@@ -47,7 +46,7 @@ public class IndexRebuild {
         return db.withTransaction(tx -> tx.query("LOCK TABLE log_entries IN EXCLUSIVE MODE").execute()
                 .chain(() -> tx.query("TRUNCATE log_entries").execute())
                 .invoke(index::forget)
-                .chain(() -> Uni.createFrom().item(() -> new TopicReplay(bootstrap, topics))
+                .chain(() -> Uni.createFrom().item(() -> replays.open(topics))
                         .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
                 .chain(replay -> Multi.createBy().repeating()
                         .uni(() -> Uni.createFrom().item(replay::nextRecords)

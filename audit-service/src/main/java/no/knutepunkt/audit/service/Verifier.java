@@ -5,9 +5,9 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import no.knutepunkt.model.event.EventCodec;
+import no.knutepunkt.model.kafka.Replays;
 import no.knutepunkt.model.kafka.TopicReplay;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -30,11 +30,11 @@ public class Verifier {
             + "WHERE topic = $1 AND log_partition = $2 AND log_offset BETWEEN $3 AND $4 ORDER BY log_offset";
 
     private final Pool db;
-    private final String bootstrap;
+    private final Replays replays;
 
-    public Verifier(Pool db, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+    public Verifier(Pool db, Replays replays) {
         this.db = db;
-        this.bootstrap = bootstrap;
+        this.replays = replays;
     }
 
     /** Where the chain first breaks, and how. */
@@ -48,7 +48,7 @@ public class Verifier {
         Instant start = Instant.now();
         Map<String, String> chain = new HashMap<>();
         long checked = 0;
-        try (TopicReplay replay = new TopicReplay(bootstrap, topics)) {
+        try (TopicReplay replay = replays.open(topics)) {
             for (List<ConsumerRecord<String, String>> batch = replay.nextRecords(); !batch.isEmpty();
                     batch = replay.nextRecords()) {
                 Map<String, List<ConsumerRecord<String, String>>> byPartition = new LinkedHashMap<>();

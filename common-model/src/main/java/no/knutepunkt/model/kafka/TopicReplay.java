@@ -23,8 +23,18 @@ public final class TopicReplay implements AutoCloseable {
     private final Map<TopicPartition, Long> end;
 
     public TopicReplay(String bootstrap, List<String> topics) {
+        this(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), topics);
+    }
+
+    /** With the service's own client settings: its broker, and its credentials where the broker wants them. */
+    public TopicReplay(Map<String, ?> client, List<String> topics) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        client.forEach((key, value) -> {
+            if (key.equals(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG) || key.equals("security.protocol")
+                    || key.startsWith("sasl.") || key.startsWith("ssl.")) {
+                props.put(key, value);
+            }
+        });
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());

@@ -10,9 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import no.knutepunkt.consent.service.ConsentProjection;
 import no.knutepunkt.model.event.EventCodec;
-import no.knutepunkt.model.kafka.TopicReplay;
+import no.knutepunkt.model.kafka.Replays;
 import no.knutepunkt.model.kafka.Topics;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -35,13 +34,13 @@ public class ProjectionRebuild {
 
     private final Pool db;
     private final ConsentProjection projection;
-    private final String bootstrap;
+    private final Replays replays;
 
     public ProjectionRebuild(Pool db, ConsentProjection projection,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+            Replays replays) {
         this.db = db;
         this.projection = projection;
-        this.bootstrap = bootstrap;
+        this.replays = replays;
     }
 
     public record Rebuilt(long events, long millis) {
@@ -65,7 +64,7 @@ public class ProjectionRebuild {
         return db.withTransaction(tx -> tx.query("LOCK TABLE " + ConsentProjection.TABLES + " IN EXCLUSIVE MODE")
                 .execute()
                 .chain(() -> tx.query("TRUNCATE " + ConsentProjection.TABLES).execute())
-                .chain(() -> Uni.createFrom().item(() -> new TopicReplay(bootstrap, TOPICS))
+                .chain(() -> Uni.createFrom().item(() -> replays.open(TOPICS))
                         .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
                 .chain(reader -> Multi.createBy().repeating()
                         .uni(() -> Uni.createFrom().item(reader::next)

@@ -45,6 +45,10 @@ public interface DeliveryConfig {
     @io.smallrye.config.WithDefault("30s")
     Duration breakerMaxOpen();
 
+    /** After how long a message an acknowledging EPJ has, and has not journaled, counts as overdue (an alert). */
+    @io.smallrye.config.WithDefault("6h")
+    Duration unjournaledAfter();
+
     /** Re-drives: how fast one may put messages back in each EPJ's queue at most, and by default. */
     Redrive redrive();
 

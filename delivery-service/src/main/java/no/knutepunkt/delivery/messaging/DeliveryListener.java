@@ -1,5 +1,7 @@
 package no.knutepunkt.delivery.messaging;
 
+import no.knutepunkt.model.kafka.LogFields;
+import org.jboss.logging.MDC;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import no.knutepunkt.delivery.service.DeliveryQueue;
@@ -34,6 +36,7 @@ public class DeliveryListener {
     @Incoming("routes")
     public Uni<Void> onRoute(ConsumerRecord<String, String> record) {
         EventEnvelope envelope = EventCodec.decode(record.value());
+        MDC.put(LogFields.MESSAGE_ID, envelope.correlationid());
         if (!(envelope.payload() instanceof MessageRouted routed)) {
             return Uni.createFrom().voidItem();
         }

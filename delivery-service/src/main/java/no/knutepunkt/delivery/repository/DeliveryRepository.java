@@ -26,6 +26,30 @@ public class DeliveryRepository implements PanacheRepositoryBase<Delivery, Strin
                 + " order by d.priority, d.attempts, d.routedAt", now).page(Page.ofSize(limit)).list();
     }
 
+    public record Count(String state, String orgnr, long count) {
+    }
+
+    /** How many messages are in each of {@code states}, by municipality. */
+    public Uni<List<Count>> countByStateAndMunicipality(List<String> states) {
+        return getSession().chain(s -> s.createSelectionQuery("select d.state, d.orgnr, count(d) from Delivery d"
+                + " where d.state in (:states) group by d.state, d.orgnr", Object[].class)
+                .setParameter("states", states).getResultList())
+                .map(rows -> rows.stream().map(r -> new Count((String) r[0], (String) r[1], (Long) r[2])).toList());
+    }
+
+    /**
+     * By municipality: messages an acknowledging EPJ has had (pushed to it, or waiting for its pull) since before
+     * {@code before}, and has not journaled.
+     */
+    public Uni<List<Count>> unjournaledByMunicipality(Instant before) {
+        return getSession().chain(s -> s.createSelectionQuery("select d.orgnr, count(d) from Delivery d"
+                + " where d.mode in ('pull', 'both') and d.state in ('delivered', 'awaiting-pull')"
+                + " and d.journaledAt is null and coalesce(d.deliveredAt, d.routedAt) < :before group by d.orgnr",
+                Object[].class)
+                .setParameter("before", before).getResultList())
+                .map(rows -> rows.stream().map(r -> new Count("delivered", (String) r[0], (Long) r[1])).toList());
+    }
+
     public Uni<List<Delivery>> inState(String orgnr, String state, int limit) {
         return find("orgnr = ?1 and state = ?2 order by updatedAt", orgnr, state).page(Page.ofSize(limit)).list();
     }

@@ -1,5 +1,7 @@
 package no.knutepunkt.delivery.service;
 
+import no.knutepunkt.model.kafka.LogFields;
+import org.jboss.logging.MDC;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -25,6 +27,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -146,20 +149,23 @@ public class Dispatcher {
     /** One attempt, on a context of its own so that its database session is its own. */
     private Uni<Void> attempt(String endpoint, Delivery d, boolean probe, AtomicBoolean failed) {
         Context context = isolated(vertx);
-        return Uni.createFrom().emitter(done -> context.runOnContext(v -> vault.open(d.messageId, d.payload)
-                .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(payload -> epj.attempt(d, payload))
-                .onFailure(PayloadVault.Erased.class).recoverWithItem(EpjDelivery.ERASED)
-                .emitOn(command -> context.runOnContext(x -> command.run()))
-                .chain(attempt -> {
-                    boolean back = note(endpoint, d, attempt, failed);
-                    // the messages that failed while the EPJ was down wait no longer than the EPJ did
-                    Instant probeAgainAt = !probe ? null
-                            : java.util.Objects.requireNonNullElse(breakers.reopensAt(endpoint), DeliveryQueue.now());
-                    return queue.record(d, attempt, probeAgainAt)
-                            .call(() -> back ? queue.retryNow(endpoint) : Uni.createFrom().voidItem());
-                })
-                .subscribe().with(done::complete, done::fail)));
+        return Uni.createFrom().emitter(done -> context.runOnContext(v -> {
+            MDC.put(LogFields.MESSAGE_ID, d.messageId);
+            vault.open(d.messageId, d.payload)
+                    .emitOn(Infrastructure.getDefaultWorkerPool())
+                    .map(payload -> epj.attempt(d, payload))
+                    .onFailure(PayloadVault.Erased.class).recoverWithItem(EpjDelivery.ERASED)
+                    .emitOn(command -> context.runOnContext(x -> command.run()))
+                    .chain(attempt -> {
+                        boolean back = note(endpoint, d, attempt, failed);
+                        // the messages that failed while the EPJ was down wait no longer than the EPJ did
+                        Instant probeAgainAt = !probe ? null
+                                : Objects.requireNonNullElse(breakers.reopensAt(endpoint), DeliveryQueue.now());
+                        return queue.record(d, attempt, probeAgainAt)
+                                .call(() -> back ? queue.retryNow(endpoint) : Uni.createFrom().voidItem());
+                    })
+                    .subscribe().with(done::complete, done::fail);
+        }));
     }
 
     /** Tells the circuit; true when this attempt found an EPJ back whose circuit was open. */

@@ -17,7 +17,7 @@ import no.knutepunkt.ingest.service.StatusProjection;
 import no.knutepunkt.model.event.EventCodec;
 import no.knutepunkt.model.event.EventEnvelope;
 import no.knutepunkt.model.event.MessageReceived;
-import no.knutepunkt.model.kafka.TopicReplay;
+import no.knutepunkt.model.kafka.Replays;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -41,18 +41,18 @@ public class StatusRebuild {
     private final MessageStatusRepository statuses;
     private final IdempotencyRepository idempotency;
     private final Vertx vertx;
-    private final String bootstrap;
+    private final Replays replays;
     private final List<String> topics;
 
     public StatusRebuild(StatusProjection projection, MessageStatusRepository statuses,
             IdempotencyRepository idempotency, Vertx vertx,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
+            Replays replays,
             @ConfigProperty(name = "mp.messaging.incoming.lifecycle.topics") List<String> topics) {
         this.projection = projection;
         this.statuses = statuses;
         this.idempotency = idempotency;
         this.vertx = vertx;
-        this.bootstrap = bootstrap;
+        this.replays = replays;
         this.topics = List.copyOf(topics);
     }
 
@@ -81,7 +81,7 @@ public class StatusRebuild {
         return Panache.withTransaction(() -> Panache.getSession()
                 .chain(s -> s.createNativeQuery("LOCK TABLE message_status IN EXCLUSIVE MODE").executeUpdate()
                         .chain(() -> s.createNativeQuery("TRUNCATE message_status").executeUpdate()))
-                .chain(() -> blocking(() -> new TopicReplay(bootstrap, topics), context))
+                .chain(() -> blocking(() -> replays.open(topics), context))
                 .chain(replay -> Multi.createBy().repeating().uni(() -> blocking(replay::next, context))
                         .until(List::isEmpty)
                         .onItem().transformToUniAndConcatenate(batch -> Multi.createFrom().iterable(batch)

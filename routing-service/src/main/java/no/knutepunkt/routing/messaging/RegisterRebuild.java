@@ -13,11 +13,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import no.knutepunkt.model.event.EventCodec;
 import no.knutepunkt.model.event.RouteRegistered;
+import no.knutepunkt.model.kafka.Replays;
 import no.knutepunkt.model.kafka.TopicReplay;
 import no.knutepunkt.model.kafka.Topics;
 import no.knutepunkt.routing.repository.RouteRepository;
 import no.knutepunkt.routing.service.RouteService;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.util.List;
@@ -35,14 +35,14 @@ public class RegisterRebuild {
     private final RouteRepository routes;
     private final RouteService service;
     private final Vertx vertx;
-    private final String bootstrap;
+    private final Replays replays;
 
     public RegisterRebuild(RouteRepository routes, RouteService service, Vertx vertx,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+            Replays replays) {
         this.routes = routes;
         this.service = service;
         this.vertx = vertx;
-        this.bootstrap = bootstrap;
+        this.replays = replays;
     }
 
     public record Rebuilt(int events, long routes) {
@@ -78,7 +78,7 @@ public class RegisterRebuild {
     }
 
     private List<String> readRegister() {
-        try (TopicReplay replay = new TopicReplay(bootstrap, List.of(Topics.ROUTING_REGISTER))) {
+        try (TopicReplay replay = replays.open(List.of(Topics.ROUTING_REGISTER))) {
             return replay.all();
         }
     }
