@@ -42,7 +42,7 @@ import java.util.stream.Collectors;
  * <li>{@code e2e RATES SECONDS VENDORS MUNICIPALITIES}: each rate in turn, then the same payloads at that rate through
  * four bare Kafka hops ({@link KafkaBaseline}), and the ratio;</li>
  * <li>{@code max SECONDS START}: the highest rate the hub sustains for SECONDS with nothing lost and no backlog
- * left, found by doubling from START, then halving the interval twice;</li>
+ * left, found by doubling from START, then halving the interval once;</li>
  * <li>{@code crash RATE}: during load, kill -9 each service in turn, then the broker, and restart each; every
  * accepted message must be in the EPJ, delivered once, and how long after the last restart that took;</li>
  * <li>{@code outage RATE MINUTES}: the EPJ stand-in is down for MINUTES during load; afterwards everything is
@@ -60,6 +60,8 @@ public final class LoadBench {
     /** The fixtures' patients, each replaced by one of the synthetic ones. */
     private static final List<String> FIXTURE_PATIENTS = List.of("14834540011", "02913846098");
     private static final int PATIENTS = 2000;
+    /** How often the max-rate search halves the interval after doubling: each step is a full run. */
+    private static final int HALVINGS = 1;
     private static final String HUB = "hub: ingest, consent, routing, delivery and audit services, Kafka broker, "
             + "PostgreSQL and EPJ stand-in on this machine; mix 50% dispenser, 20% alarm, 20% supervision, 10% response"
             + " centre about " + PATIENTS + " synthetic patients; Prefer: respond-async";
@@ -163,8 +165,8 @@ public final class LoadBench {
 
     /**
      * Sustained means: every accepted message arrived, and the last of them within 30 s of the last send (the hub
-     * kept up instead of building a backlog). Doubling from {@code start} until a rate is not sustained, then two
-     * halvings of the interval between the last sustained rate and the first that was not.
+     * kept up instead of building a backlog). Doubling from {@code start} until a rate is not sustained, then
+     * {@link #HALVINGS} halvings of the interval between the last sustained rate and the first that was not.
      */
     private void max(int seconds, int start) throws Exception {
         warmUp(start);
@@ -180,7 +182,7 @@ public final class LoadBench {
                 bad = rate;
             }
         }
-        for (int i = 0; i < 2 && bad - good > 1; i++) {
+        for (int i = 0; i < HALVINGS && bad - good > 1; i++) {
             int rate = (good + bad) / 2;
             if (sustained(rate, seconds, lines)) {
                 good = rate;
