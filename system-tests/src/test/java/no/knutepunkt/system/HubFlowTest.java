@@ -276,8 +276,7 @@ class HubFlowTest {
         // a municipality of its own, so that the drill's messages stay out of the other tests' counts
         String drilled = "974760673";
         String vkpId = "Krasjleverandor_Dispenser_" + drilled;
-        municipality(drilled, "{\"epjProduct\":\"generic-fhir\",\"mode\":\"push\",\"endpoint\":\"" + Hub.EPJ
-                + "/fhir\"}", vkpId);
+        municipality(drilled, PUSH_TO_STANDIN, vkpId);
         String token = Hub.token("vendor", "--vkp-id", vkpId);
         Map<String, String> accepted = new java.util.concurrent.ConcurrentHashMap<>(); // message id -> dispense id
         java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean(true);
@@ -336,8 +335,7 @@ class HubFlowTest {
     void anEpjDownDuringLoadGetsEverythingAfterwardsInEachPatientsOrderAndIsOnlyProbedMeanwhile() throws Exception {
         String orgnr = "964338531";
         String vkpId = "Utfallsleverandor_Dispenser_" + orgnr;
-        municipality(orgnr, "{\"epjProduct\":\"generic-fhir\",\"mode\":\"push\",\"endpoint\":\"" + Hub.EPJ
-                + "/fhir\"}", vkpId);
+        municipality(orgnr, PUSH_TO_STANDIN, vkpId);
         String token = Hub.token("vendor", "--vkp-id", vkpId);
         java.util.Random random = new java.util.Random(7);
         List<String> patients = java.util.stream.IntStream.range(0, 5)
@@ -438,6 +436,10 @@ class HubFlowTest {
                     assertEquals(200, Hub.http("GET", service + "/q/health/ready", null, null).statusCode(), service));
         }
     }
+
+    /** A route that pushes to the EPJ stand-in. */
+    static final String PUSH_TO_STANDIN = "{\"epjProduct\":\"generic-fhir\",\"mode\":\"push\",\"endpoint\":\""
+            + Hub.EPJ + "/fhir\"}";
 
     /** Synthetic national ids the tests sent beside the fixtures' people: the scan looks for them too. */
     static final List<String> SENT_PATIENTS = new java.util.concurrent.CopyOnWriteArrayList<>();
