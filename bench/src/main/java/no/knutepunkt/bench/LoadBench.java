@@ -9,6 +9,7 @@ import no.knutepunkt.model.event.DeliveryAttemptFailed;
 import no.knutepunkt.model.event.EventCodec;
 import no.knutepunkt.model.event.EventEnvelope;
 import no.knutepunkt.model.event.MessageDelivered;
+import no.knutepunkt.model.event.MessageJournaled;
 import no.knutepunkt.model.identity.HelseIdClaims;
 import no.knutepunkt.model.identity.NationalId;
 
@@ -37,10 +38,14 @@ import java.util.stream.Collectors;
  * to many municipalities (each with a route to the EPJ stand-in and a grant per system), about many patients
  * (synthetic identities), at a fixed rate (open loop: a slow hub shows as latency, not as fewer requests). It
  * measures from the HTTP send to the 202, and from the send to the moment the EPJ stand-in stored the message, and
- * counts every accepted message that never arrived. Four ways to run it:
+ * counts every accepted message that never arrived. One more municipality's EPJ pulls its messages (JFT-style) and
+ * acknowledges each as journaled; for its messages the time is measured from the send to the acknowledgement's
+ * answer. Five ways to run it:
  * <ul>
  * <li>{@code e2e RATES SECONDS VENDORS MUNICIPALITIES}: each rate in turn, then the same payloads at that rate through
  * four bare Kafka hops ({@link KafkaBaseline}), and the ratio;</li>
+ * <li>{@code flat SECONDS CONCURRENCY}: flat out, closed loop: CONCURRENCY sends in flight, each next one as soon as
+ * one is answered;</li>
  * <li>{@code max SECONDS START}: the highest rate the hub sustains for SECONDS with nothing lost and no backlog
  * left, found by doubling from START, then halving the interval once;</li>
  * <li>{@code crash RATE}: during load, kill -9 each service in turn, then the broker, and restart each; every
@@ -62,18 +67,22 @@ public final class LoadBench {
     private static final int PATIENTS = 2000;
     /** How often the max-rate search halves the interval after doubling: each step is a full run. */
     private static final int HALVINGS = 1;
+    /** How often the pulling EPJ asks for what is pending, when the last page was not full. */
+    private static final Duration PULL_EVERY = Duration.ofMillis(500);
     private static final String HUB = "hub: ingest, consent, routing, delivery and audit services, Kafka broker, "
             + "PostgreSQL and EPJ stand-in on this machine; mix 50% dispenser, 20% alarm, 20% supervision, 10% response"
             + " centre about " + PATIENTS + " synthetic patients; Prefer: respond-async";
 
-    record Sent(String marker, String type, String patient, long sentNanos, Instant sentAt, long[] answeredNanos,
-            String[] messageId) {
+    record Sent(String marker, String type, String patient, boolean pull, long sentNanos, Instant sentAt,
+            long[] answeredNanos, String[] messageId) {
 
-        /** How the stand-in knows it: type and identifier. */
+        /** How the stand-in knows it (type and identifier), or the pulling EPJ (its message id). */
         String key() {
-            return type + "|urn:uuid:" + marker;
+            return pull ? JOURNALED + messageId[0] : type + "|urn:uuid:" + marker;
         }
     }
+
+    private static final String JOURNALED = "journaled|";
 
     record Offered(Map<String, Sent> accepted, List<Long> answers, Map<Integer, AtomicInteger> statuses,
             double offeredFor) {
@@ -97,11 +106,19 @@ public final class LoadBench {
     private final Map<String, String> senderTokens;
     private final int vendors;
     private final int municipalities;
+    /** The municipality whose EPJ pulls, and what it acknowledged when: message id → the acknowledgement's answer. */
+    private final String pulling;
+    private final Map<String, Instant> journaled = new ConcurrentHashMap<>();
 
     private LoadBench(int vendors, int municipalities) throws Exception {
         this.vendors = vendors;
         this.municipalities = municipalities;
-        this.senderTokens = setUp(orgnrs(municipalities), vendors);
+        List<String> orgnrs = orgnrs(municipalities + 1);
+        this.pulling = orgnrs.get(municipalities);
+        this.senderTokens = setUp(orgnrs, vendors);
+        Thread poller = new Thread(this::pull, "pulling-epj");
+        poller.setDaemon(true);
+        poller.start();
         MIX.forEach((fixture, share) -> {
             String body = read(fixture);
             for (int i = 0; i < share; i++) {
@@ -127,15 +144,18 @@ public final class LoadBench {
                 }
                 Machine.report("e2e-" + args[1].replace(',', '-') + "rps-" + arg(args, 2, 60) + "s", lines);
             }
+            case "flat" -> new LoadBench(10, 5).flat(arg(args, 1, 60), arg(args, 2, 64));
             case "max" -> new LoadBench(10, 5).max(arg(args, 1, 300), arg(args, 2, 5));
             case "crash" -> new LoadBench(10, 5).crash(arg(args, 1, 10));
             case "outage" -> new LoadBench(10, 5).outage(arg(args, 1, 10), arg(args, 2, 10));
-            default -> throw new IllegalArgumentException("e2e | max | crash | outage, not " + mode);
+            default -> throw new IllegalArgumentException("e2e | flat | max | crash | outage, not " + mode);
         }
     }
 
     private String hub() {
-        return HUB + "; " + vendors + " vendor systems x " + municipalities + " municipalities";
+        return HUB + "; " + vendors + " vendor systems x " + municipalities + " municipalities with push EPJs (the "
+                + "stand-in) and 1 whose EPJ pulls (every " + PULL_EVERY.toMillis() + " ms when idle, pages of 200) and"
+                + " acknowledges each message as journaled";
     }
 
     /** JIT, pools and HAPI's validator, not measured: 10 s at the rate, all of it delivered. */
@@ -156,11 +176,28 @@ public final class LoadBench {
                 arrivals.summary(),
                 "to the 202:  " + Machine.percentiles(sorted(run.answers())),
                 "end to end:  " + Machine.percentiles(arrivals.endToEnd()),
+                "to journaled (pull): " + Machine.percentiles(arrivals.toJournaled()),
                 String.format("baseline, 4 bare Kafka hops (consume, produce, acks=all) on the same broker, same "
                         + "payloads and rate: %d of %d relayed, %.1f msgs/s; end to end %s", baseline.relayed(),
                         baseline.offered(), baseline.rate(), Machine.percentiles(baseline.latencies())),
                 String.format("ratio hub / baseline (messages per second end to end): %.2f",
                         baseline.rate() == 0 ? 0 : arrivals.rate() / baseline.rate()));
+    }
+
+    /** Flat out: {@code concurrency} sends in flight for {@code seconds}; what the hub takes in and delivers. */
+    private void flat(int seconds, int concurrency) throws Exception {
+        warmUp(10);
+        Offered run = offer(0, seconds, List.of(), concurrency);
+        Arrivals arrivals = arrivals(run, Math.max(300, 3 * seconds));
+        int answered = run.statuses().values().stream().mapToInt(AtomicInteger::get).sum();
+        Machine.report("flat-out-" + seconds + "s-" + concurrency + "c", List.of(hub(),
+                String.format("flat out, closed loop: %d sends in flight for %d s: %d answered (%.1f/s), %d accepted "
+                        + "(%.1f/s); answers by status: %s", concurrency, seconds, answered, answered / run.offeredFor(),
+                        run.accepted().size(), run.accepted().size() / run.offeredFor(), run.statuses()),
+                arrivals.summary(),
+                "to the 202:  " + Machine.percentiles(sorted(run.answers())),
+                "end to end:  " + Machine.percentiles(arrivals.endToEnd()),
+                "to journaled (pull): " + Machine.percentiles(arrivals.toJournaled())));
     }
 
     /**
@@ -227,7 +264,9 @@ public final class LoadBench {
         int seconds = 10 + 20 * targets.size() + 10;
         Offered run = offer(rate, seconds, steps);
         Arrivals arrivals = arrivals(run, 300);
-        Map<String, Long> deliveries = outcomes(run).stream().filter(e -> e.payload() instanceof MessageDelivered)
+        // a push EPJ's message is delivered, a pulling EPJ's journaled: either once
+        Map<String, Long> deliveries = outcomes(run).stream()
+                .filter(e -> e.payload() instanceof MessageDelivered || e.payload() instanceof MessageJournaled)
                 .collect(Collectors.groupingBy(EventEnvelope::correlationid, Collectors.counting()));
         long twice = deliveries.values().stream().filter(n -> n > 1).count();
         long never = run.accepted().values().stream().filter(s -> !deliveries.containsKey(s.messageId()[0])).count();
@@ -239,8 +278,8 @@ public final class LoadBench {
                 "drill: " + steps.stream().map(s -> "at " + s.atSecond() + " s " + s.what())
                         .collect(Collectors.joining("; ")),
                 arrivals.summary(),
-                String.format("MessageDelivered events: %d accepted messages delivered once, %d more than once, %d "
-                        + "never", deliveries.size() - twice, twice, never),
+                String.format("MessageDelivered (push) and MessageJournaled (pull) events: %d accepted messages "
+                        + "delivered once, %d more than once, %d never", deliveries.size() - twice, twice, never),
                 "every accepted message in the EPJ " + (after == null ? "(none arrived)" : after.toSeconds()
                         + " s after the last restart (the goal: within 60 s)"),
                 "end to end:  " + Machine.percentiles(arrivals.endToEnd())));
@@ -289,19 +328,33 @@ public final class LoadBench {
         return run.accepted().values().stream().filter(s -> s.sentAt().isBefore(at)).count();
     }
 
-    /** Offers {@code rate * seconds} bundles on schedule, whether or not earlier ones have been answered. */
     private Offered offer(int rate, int seconds, List<Step> steps) throws Exception {
+        return offer(rate, seconds, steps, 0);
+    }
+
+    /**
+     * Offers {@code rate * seconds} bundles on schedule, whether or not earlier ones have been answered; with rate 0,
+     * flat out for {@code seconds}, {@code concurrency} at a time.
+     */
+    private Offered offer(int rate, int seconds, List<Step> steps, int concurrency) throws Exception {
+        java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(Math.max(concurrency, 1));
         List<String> senders = new ArrayList<>(senderTokens.keySet());
         Map<String, Sent> accepted = new ConcurrentHashMap<>();
         List<Long> answers = java.util.Collections.synchronizedList(new ArrayList<>());
         Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
         List<CompletableFuture<Void>> inFlight = new ArrayList<>();
         Thread disruptions = disruptions(steps);
-        long interval = 1_000_000_000L / rate;
-        int total = rate * seconds;
+        long interval = rate == 0 ? 0 : 1_000_000_000L / rate;
+        long total = rate == 0 ? Long.MAX_VALUE : (long) rate * seconds;
         long start = System.nanoTime();
         long tokensMade = start;
         for (int i = 0; i < total; i++) {
+            if (rate == 0) {
+                if (System.nanoTime() - start >= seconds * 1_000_000_000L) {
+                    break;
+                }
+                slots.acquire();
+            }
             long wait = start + i * interval - System.nanoTime();
             if (wait > 0) {
                 Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
@@ -323,9 +376,10 @@ public final class LoadBench {
                     .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + senderTokens.get(sender))
                     .header("Content-Type", "application/fhir+json").header("Prefer", "respond-async")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-            Sent sent = new Sent(marker, types.get(pick), orgnr + "|" + patient, System.nanoTime(), Instant.now(),
-                    new long[1], new String[1]);
+            Sent sent = new Sent(marker, types.get(pick), orgnr + "|" + patient, orgnr.equals(pulling),
+                    System.nanoTime(), Instant.now(), new long[1], new String[1]);
             inFlight.add(http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((r, e) -> {
+                slots.release();
                 int status = e == null ? r.statusCode() : -1;
                 statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
                 if (status == 202) {
@@ -383,14 +437,18 @@ public final class LoadBench {
                 .filter(e -> ids.contains(e.correlationid())).toList();
     }
 
-    /** What arrived of one run: when each message was stored, and each patient's order. */
-    record Arrivals(Map<String, Instant> stored, long[] endToEnd, int accepted, int missing, Instant last,
-            double rate, long orderedPairs, long outOfOrder, int patienceSeconds) {
+    /**
+     * What arrived of one run: when each message was stored in the push EPJ or acknowledged by the pulling one, and
+     * each patient's order.
+     */
+    record Arrivals(Map<String, Instant> stored, long[] endToEnd, long[] toJournaled, int accepted, int missing,
+            Instant last, double rate, long orderedPairs, long outOfOrder, int patienceSeconds) {
 
         String summary() {
-            return String.format("delivered to the EPJ: %d of %d accepted; not there %d s after the last send: %d; "
-                    + "%.1f bundles/s from first send to last arrival", endToEnd.length, accepted, patienceSeconds,
-                    missing, rate);
+            return String.format("in the EPJs: %d of %d accepted (%d stored by push, %d pulled and journaled); not "
+                    + "there %d s after the last send: %d; %.1f bundles/s from first send to last arrival",
+                    endToEnd.length + toJournaled.length, accepted, endToEnd.length, toJournaled.length,
+                    patienceSeconds, missing, rate);
         }
     }
 
@@ -398,6 +456,7 @@ public final class LoadBench {
         Map<String, Sent> accepted = run.accepted();
         Map<String, Instant> stored = waitFor(accepted, patience);
         List<Long> endToEnd = new ArrayList<>();
+        List<Long> toJournaled = new ArrayList<>();
         Instant last = null;
         int missing = 0;
         for (Sent s : accepted.values()) {
@@ -406,7 +465,7 @@ public final class LoadBench {
                 missing++;
                 continue;
             }
-            endToEnd.add(Math.max(0, Duration.between(s.sentAt(), at).toNanos()));
+            (s.pull() ? toJournaled : endToEnd).add(Math.max(0, Duration.between(s.sentAt(), at).toNanos()));
             last = last == null || at.isAfter(last) ? at : last;
         }
         // one patient's order: where the second was sent after the first was accepted, it must be stored after it
@@ -429,8 +488,9 @@ public final class LoadBench {
         }
         Instant first = accepted.values().stream().map(Sent::sentAt).min(Instant::compareTo).orElse(Instant.now());
         double deliveredFor = last == null ? 0 : Duration.between(first, last).toMillis() / 1000.0;
-        return new Arrivals(stored, sorted(endToEnd), accepted.size(), missing, last,
-                deliveredFor == 0 ? 0 : endToEnd.size() / deliveredFor, pairs, outOfOrder, patience);
+        return new Arrivals(stored, sorted(endToEnd), sorted(toJournaled), accepted.size(), missing, last,
+                deliveredFor == 0 ? 0 : (endToEnd.size() + toJournaled.size()) / deliveredFor, pairs, outOfOrder,
+                patience);
     }
 
     private static long[] sorted(List<Long> nanos) {
@@ -448,6 +508,7 @@ public final class LoadBench {
         while (true) {
             Instant asked = Instant.now();
             stored.putAll(storedSince(since));
+            journaled.forEach((id, at) -> stored.put(JOURNALED + id, at));
             // what was stored while we asked is asked for again next time (ge, and the map drops repeats)
             since = asked.minusSeconds(1);
             if (stored.keySet().containsAll(keys) || !Instant.now().isBefore(deadline)) {
@@ -479,8 +540,10 @@ public final class LoadBench {
         String operator = tokens.operator();
         Map<String, String> senders = new ConcurrentHashMap<>();
         for (String orgnr : orgnrs) {
-            String route = JSON.createObjectNode().put("epjProduct", "generic-fhir").put("mode", "push")
-                    .put("endpoint", env("KNUTEPUNKT_EPJ_URL")).toString();
+            String route = orgnr.equals(pulling)
+                    ? JSON.createObjectNode().put("epjProduct", "gerica").put("mode", "pull").toString()
+                    : JSON.createObjectNode().put("epjProduct", "generic-fhir").put("mode", "push")
+                            .put("endpoint", env("KNUTEPUNKT_EPJ_URL")).toString();
             expect2xx(call("PUT", env("KNUTEPUNKT_ROUTING_URL") + "/routing/v1/routes/" + orgnr, operator, route));
             String admin = tokens.municipalityAdmin(orgnr);
             String grants = env("KNUTEPUNKT_CONSENT_URL") + "/consent/v1/municipalities/" + orgnr + "/grants";
@@ -507,6 +570,48 @@ public final class LoadBench {
             }
         }
         return senders;
+    }
+
+    /**
+     * The pulling EPJ: asks for what is pending, acknowledges each message as journaled, and notes when the hub
+     * answered the acknowledgement (answered once applied). Goes on through a hub's restarts, as an EPJ would.
+     */
+    private void pull() {
+        String inbox = env("KNUTEPUNKT_DELIVERY_URL") + "/v1/epj/messages";
+        String token = tokens.epj(pulling);
+        long tokenMade = System.nanoTime();
+        while (true) {
+            try {
+                if (System.nanoTime() - tokenMade > 120_000_000_000L) {
+                    token = tokens.epj(pulling);
+                    tokenMade = System.nanoTime();
+                }
+                HttpResponse<String> page = call("GET", inbox + "?pending=true&_count=200", token, null);
+                JsonNode entries = page.statusCode() == 200 ? JSON.readTree(page.body()).path("entry")
+                        : JSON.createArrayNode();
+                for (JsonNode entry : entries) {
+                    String id = entry.path("fullUrl").asText().replaceFirst("^urn:uuid:", "");
+                    if (call("POST", inbox + "/" + id + "/$journaling-acknowledged", token, null).statusCode() == 200) {
+                        journaled.putIfAbsent(id, Instant.now());
+                    }
+                }
+                if (entries.size() < 200) {
+                    Thread.sleep(PULL_EVERY.toMillis());
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                sleepQuietly(PULL_EVERY.toMillis()); // the hub is restarting (a drill): ask again
+            }
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Nine-digit organisation numbers with a valid mod-11 check digit, from 920000000 up. */

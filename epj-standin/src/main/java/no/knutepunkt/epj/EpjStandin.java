@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +28,9 @@ import java.util.concurrent.Executors;
 /**
  * Plays a municipality's EPJ: a FHIR R4 endpoint under {@code /fhir} that accepts transactions and single creates,
  * creates conditionally on business identifiers (so a redelivery never makes a second record), lists what it holds,
- * and can be told to fail, hang or slow down, or to lose what came after a backup, through {@code /control}. What it
- * stores survives a restart when it is given a data file.
+ * can be told to fail, hang or slow down, or to lose what came after a backup, through {@code /control}. What it
+ * stores survives a restart when it is given a data file; then only the indexes are in memory and each resource is
+ * read from the file when asked for, so that a long load run does not fill the heap.
  */
 public final class EpjStandin implements AutoCloseable {
 
@@ -35,8 +38,10 @@ public final class EpjStandin implements AutoCloseable {
 
     private final HttpServer server;
     private final Path dataFile;
-    /** type → id → resource; identifier index: type|system|value → id. */
-    private final Map<String, Map<String, ObjectNode>> resources = new LinkedHashMap<>();
+    /** Appended to, and read at an offset; null without a data file. */
+    private final FileChannel file;
+    /** type → id → where the resource is; identifier index: type|system|value → id. */
+    private final Map<String, Map<String, Stored>> resources = new LinkedHashMap<>();
     private final Map<String, String> byIdentifier = new LinkedHashMap<>();
     private volatile Behaviour behaviour = Behaviour.OK;
 
@@ -52,14 +57,19 @@ public final class EpjStandin implements AutoCloseable {
         }
     }
 
+    /**
+     * One stored resource: what a search compares without reading it, and its JSON, in memory ({@code bytes}) or at
+     * {@code offset} of the data file.
+     */
+    private record Stored(String type, String id, Instant lastUpdated, long offset, int length, byte[] bytes) {
+    }
+
     public EpjStandin(String host, int port, Path dataFile) throws IOException {
         this.dataFile = dataFile;
-        if (dataFile != null && Files.exists(dataFile)) {
-            for (String line : Files.readAllLines(dataFile)) {
-                if (!line.isBlank()) {
-                    index((ObjectNode) JSON.readTree(line));
-                }
-            }
+        this.file = dataFile == null ? null : FileChannel.open(dataFile, StandardOpenOption.CREATE,
+                StandardOpenOption.READ, StandardOpenOption.WRITE);
+        if (file != null) {
+            reindex();
         }
         server = HttpServer.create(new InetSocketAddress(host, port), 64);
         server.setExecutor(Executors.newFixedThreadPool(16));
@@ -128,13 +138,28 @@ public final class EpjStandin implements AutoCloseable {
 
     /** Resources of one type in the order they were first stored. */
     public synchronized List<ObjectNode> list(String type) {
-        return new ArrayList<>(resources.getOrDefault(type, Map.of()).values());
+        List<ObjectNode> list = new ArrayList<>();
+        try {
+            for (Stored s : resources.getOrDefault(type, Map.of()).values()) {
+                list.add(load(s));
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return list;
     }
 
     @Override
     public void close() {
         server.stop(0);
         ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+        if (file != null) {
+            try {
+                file.close();
+            } catch (IOException e) {
+                // closing at exit; what was written is in the file already
+            }
+        }
     }
 
     private void fhir(HttpExchange ex) throws IOException {
@@ -220,7 +245,7 @@ public final class EpjStandin implements AutoCloseable {
         String key = ifNoneExist != null ? conditionKey(type, ifNoneExist) : identifierKey(type, resource);
         if (key != null && byIdentifier.containsKey(key)) {
             String id = byIdentifier.get(key);
-            return new Created(id, resources.get(type).get(id), false);
+            return new Created(id, load(resources.get(type).get(id)), false);
         }
         String id = UUID.randomUUID().toString();
         resource.put("id", id);
@@ -228,14 +253,58 @@ public final class EpjStandin implements AutoCloseable {
         ObjectNode meta = resource.has("meta") && resource.get("meta").isObject() ? (ObjectNode) resource.get("meta")
                 : resource.putObject("meta");
         meta.put("versionId", "1").put("lastUpdated", Instant.now().toString());
-        index(resource);
-        if (dataFile != null) {
-            // written through to the file (a restart keeps it), not synced to the disk: the stand-in must not be what
-            // limits a benchmark of the hub
-            Files.writeString(dataFile, JSON.writeValueAsString(resource) + "\n", StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
-        }
+        store(resource);
         return new Created(id, resource, true);
+    }
+
+    /**
+     * Written through to the file (a restart keeps it), not synced to the disk: the stand-in must not be what limits a
+     * benchmark of the hub.
+     */
+    private void store(ObjectNode resource) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(resource);
+        long offset = -1;
+        if (file != null) {
+            offset = file.size();
+            ByteBuffer line = ByteBuffer.allocate(bytes.length + 1).put(bytes).put((byte) '\n').flip();
+            while (line.hasRemaining()) {
+                file.write(line, offset + line.position());
+            }
+        }
+        index(resource, offset, bytes);
+    }
+
+    private ObjectNode load(Stored s) throws IOException {
+        if (s.bytes() != null) {
+            return (ObjectNode) JSON.readTree(s.bytes());
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(s.length());
+        while (buffer.hasRemaining() && file.read(buffer, s.offset() + buffer.position()) >= 0) {
+            // read until the line is whole
+        }
+        return (ObjectNode) JSON.readTree(buffer.array());
+    }
+
+    /** The indexes, from the data file's lines. */
+    private void reindex() throws IOException {
+        resources.clear();
+        byIdentifier.clear();
+        long offset = 0;
+        try (var in = new java.io.BufferedInputStream(Files.newInputStream(dataFile), 1 << 16)) {
+            java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+            for (int b = in.read(); b >= 0; b = in.read()) {
+                if (b != '\n') {
+                    line.write(b);
+                    continue;
+                }
+                byte[] bytes = line.toByteArray();
+                if (bytes.length > 0) {
+                    index((ObjectNode) JSON.readTree(bytes), offset, bytes);
+                }
+                offset += bytes.length + 1;
+                line.reset();
+            }
+        }
     }
 
     /**
@@ -245,33 +314,36 @@ public final class EpjStandin implements AutoCloseable {
     public synchronized int restoreTo(Instant backupAt) throws IOException {
         List<ObjectNode> kept = new ArrayList<>();
         int lost = 0;
-        for (Map<String, ObjectNode> ofType : resources.values()) {
-            for (ObjectNode r : ofType.values()) {
-                if (Instant.parse(r.path("meta").path("lastUpdated").asText()).isAfter(backupAt)) {
+        for (Map<String, Stored> ofType : resources.values()) {
+            for (Stored s : ofType.values()) {
+                if (s.lastUpdated().isAfter(backupAt)) {
                     lost++;
                 } else {
-                    kept.add(r);
+                    kept.add(load(s));
                 }
             }
         }
         resources.clear();
         byIdentifier.clear();
-        kept.forEach(this::index);
-        if (dataFile != null) {
-            StringBuilder lines = new StringBuilder();
-            for (ObjectNode r : kept) {
-                lines.append(JSON.writeValueAsString(r)).append('\n');
-            }
-            Files.writeString(dataFile, lines, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.SYNC);
+        if (file != null) {
+            file.truncate(0);
+        }
+        for (ObjectNode r : kept) {
+            store(r);
+        }
+        if (file != null) {
+            file.force(false);
         }
         return lost;
     }
 
-    private void index(ObjectNode resource) {
+    /** Keeps the bytes in memory only without a data file. */
+    private void index(ObjectNode resource, long offset, byte[] bytes) {
         String type = resource.get("resourceType").asText();
         String id = resource.get("id").asText();
-        resources.computeIfAbsent(type, t -> new LinkedHashMap<>()).put(id, resource);
+        Instant lastUpdated = Instant.parse(resource.path("meta").path("lastUpdated").asText());
+        resources.computeIfAbsent(type, t -> new LinkedHashMap<>()).put(id, new Stored(type, id, lastUpdated, offset,
+                bytes.length, offset < 0 ? bytes : null));
         for (JsonNode identifier : identifiers(resource)) {
             byIdentifier.put(type + "|" + identifier.path("system").asText() + "|" + identifier.path("value").asText(),
                     id);
@@ -302,34 +374,33 @@ public final class EpjStandin implements AutoCloseable {
         return type + "|" + token;
     }
 
-    private synchronized ObjectNode read(String type, String id) {
-        return resources.getOrDefault(type, Map.of()).get(id);
+    private synchronized ObjectNode read(String type, String id) throws IOException {
+        Stored s = resources.getOrDefault(type, Map.of()).get(id);
+        return s == null ? null : load(s);
     }
 
     /**
      * By identifier, or all of a type; {@code _lastUpdated=geINSTANT} (or {@code gt}) only those stored since then, so
      * that a long load run can follow what arrived without reading everything each time.
      */
-    private synchronized ObjectNode search(String type, String identifier, String lastUpdated) {
+    private synchronized ObjectNode search(String type, String identifier, String lastUpdated) throws IOException {
         ObjectNode bundle = JSON.createObjectNode().put("resourceType", "Bundle").put("type", "searchset");
         ArrayNode entries = bundle.putArray("entry");
-        Map<String, ObjectNode> ofType = resources.getOrDefault(type, Map.of());
+        Map<String, Stored> ofType = resources.getOrDefault(type, Map.of());
         if (identifier != null) {
             String id = byIdentifier.get(type + "|" + identifier);
             if (id != null) {
-                entries.addObject().set("resource", ofType.get(id));
+                entries.addObject().set("resource", load(ofType.get(id)));
             }
-        } else if (lastUpdated != null && lastUpdated.length() > 2) {
-            Instant since = Instant.parse(lastUpdated.substring(2));
-            boolean inclusive = lastUpdated.startsWith("ge");
-            ofType.values().forEach(r -> {
-                Instant at = Instant.parse(r.path("meta").path("lastUpdated").asText());
-                if (at.isAfter(since) || inclusive && at.equals(since)) {
-                    entries.addObject().set("resource", r);
-                }
-            });
         } else {
-            ofType.values().forEach(r -> entries.addObject().set("resource", r));
+            Instant since = lastUpdated != null && lastUpdated.length() > 2 ? Instant.parse(lastUpdated.substring(2))
+                    : null;
+            boolean inclusive = lastUpdated != null && lastUpdated.startsWith("ge");
+            for (Stored s : ofType.values()) {
+                if (since == null || s.lastUpdated().isAfter(since) || inclusive && s.lastUpdated().equals(since)) {
+                    entries.addObject().set("resource", load(s));
+                }
+            }
         }
         bundle.put("total", entries.size());
         return bundle;

@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,6 +38,29 @@ class EpjStandinTest {
                     HttpResponse.BodyHandlers.ofString());
             assertTrue(found.body().contains("\"total\":1"), found.body());
         }
+    }
+
+    @Test
+    void aRestoreLosesWhatCameAfterTheBackupAndTheFileStaysReadable(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("epj.jsonl");
+        try (EpjStandin epj = new EpjStandin("127.0.0.1", 0, data)) {
+            post(epj.baseUrl(), TRANSACTION);
+            Thread.sleep(5);
+            java.time.Instant backup = java.time.Instant.now();
+            Thread.sleep(5);
+            post(epj.baseUrl(), TRANSACTION.replace("abc", "def"));
+            assertEquals(1, epj.restoreTo(backup));
+            post(epj.baseUrl(), TRANSACTION.replace("abc", "ghi"));
+            assertEquals(List.of("urn:uuid:abc", "urn:uuid:ghi"), values(epj));
+        }
+        try (EpjStandin epj = new EpjStandin("127.0.0.1", 0, data)) {
+            assertEquals(List.of("urn:uuid:abc", "urn:uuid:ghi"), values(epj), "read back from the file");
+        }
+    }
+
+    private static List<String> values(EpjStandin epj) {
+        return epj.list("MedicationDispense").stream().map(r -> r.path("identifier").get(0).path("value").asText())
+                .toList();
     }
 
     @Test
