@@ -43,7 +43,11 @@ final class Machine {
         all.forEach(System.out::println);
         Path dir = Path.of(System.getProperty("bench.results", "bench/results"));
         Files.createDirectories(dir);
+        // a second run of the same day is kept beside the first, never over it
         Path file = dir.resolve(LocalDate.now() + "-" + name + ".txt");
+        for (int n = 2; Files.exists(file); n++) {
+            file = dir.resolve(LocalDate.now() + "-" + name + "-" + n + ".txt");
+        }
         Files.write(file, all);
         System.out.println("(kept in " + file + ")");
     }

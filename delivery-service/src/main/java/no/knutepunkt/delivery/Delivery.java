@@ -67,6 +67,8 @@ public class Delivery extends PanacheEntityBase {
     public String acknowledgedBy;
     /** The last re-drive that put it back in the queue, or null. */
     public String redriveId;
+    /** The W3C trace context it was routed in: its delivery stays in the message's trace (null: tracing off). */
+    public String traceparent;
     /** When anything about it last changed: the pull inbox pages by this. */
     public Instant updatedAt;
 }

@@ -28,6 +28,8 @@ final class Hub {
     static final int POSTGRES_PORT = BASE + 32;
     static final String EPJ = "http://127.0.0.1:" + (BASE + 90);
     static final String KAFKA = "127.0.0.1:" + (BASE + 92);
+    /** The tests' trace collector ({@link TraceCollector}): every service exports its spans there. */
+    static final int OTLP_PORT = BASE + 95;
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -45,6 +47,12 @@ final class Hub {
         // the reactor running these tests has just built every module
         env.put("KNUTEPUNKT_BUILD", "skip");
         env.put("KNUTEPUNKT_SEND_TIMEOUT", "90");
+        // as deployed: JSON logs, traces exported
+        env.put("KNUTEPUNKT_LOG_JSON", "true");
+        env.put("KNUTEPUNKT_TRACING_DISABLED", "false");
+        env.put("KNUTEPUNKT_OTLP_ENDPOINT", "http://127.0.0.1:" + OTLP_PORT);
+        env.put("KNUTEPUNKT_OTLP_PROTOCOL", "http/protobuf");
+        env.put("QUARKUS_OTEL_BSP_SCHEDULE_DELAY", "500ms");
         return env;
     }
 

@@ -51,8 +51,12 @@ class HubFlowTest {
         return Files.exists(shared) ? shared : Hub.ROOT.resolve("examples").resolve(name);
     }
 
+    /** Where the services export their traces. */
+    static TraceCollector traces;
+
     @BeforeAll
     static void up() throws Exception {
+        traces = new TraceCollector(Hub.OTLP_PORT);
         Hub.run("down");
         Hub.Result up = Hub.run("up");
         assertEquals(0, up.exit(), up.output());
@@ -173,6 +177,65 @@ class HubFlowTest {
 
     @Test
     @Order(3)
+    void oneMessagesTraceRunsFromTheVendorsRequestThroughEveryServiceToTheEpj() throws Exception {
+        String vendor = Hub.token("vendor", "--vkp-id", "Demoleverandor_Demosystem_" + ORGNR);
+        String body = fresh("01-medication-dispense-success.json");
+        String dispenseId = JSON.readTree(body).path("entry").path(0).path("resource").path("identifier").path(0)
+                .path("value").asText();
+        HttpResponse<String> sent = Hub.http("POST", Hub.INGEST + "/epj/r4/" + ORGNR + "/bundle", vendor, body);
+        assertEquals(202, sent.statusCode(), sent.body());
+        String messageId = sent.headers().firstValue("X-Message-Id").orElseThrow();
+        await().atMost(Duration.ofSeconds(60)).until(() -> countOf(List.of(dispenseId)) == 1);
+
+        // the message's events on the four stages' topics carry one trace
+        Map<String, String> traceOfEvent = new java.util.TreeMap<>();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            traceOfEvent.clear();
+            traceOfEvent.putAll(traceparents(messageId));
+            assertEquals(Set.of("no.knutepunkt.message.received.v1", "no.knutepunkt.consent.authorized.v1",
+                    "no.knutepunkt.routing.routed.v1", "no.knutepunkt.delivery.delivered.v1"), traceOfEvent.keySet());
+        });
+        Set<String> traceIds = traceOfEvent.values().stream().map(t -> t.split("-")[1]).collect(Collectors.toSet());
+        assertEquals(1, traceIds.size(), "one trace: " + traceOfEvent);
+        String traceId = traceIds.iterator().next();
+
+        // and the spans exported by the services make one tree, rooted in the vendor's request to ingest
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            List<TraceCollector.Span> trace = traces.spans().stream().filter(s -> s.traceId().equals(traceId))
+                    .toList();
+            Set<String> services = trace.stream().map(TraceCollector.Span::service).collect(Collectors.toSet());
+            assertTrue(services.containsAll(Set.of("ingest-service", "consent-service", "routing-service",
+                    "delivery-service")), "services in the trace: " + services);
+            assertTrue(trace.stream().anyMatch(s -> s.service().equals("delivery-service")
+                    && s.name().equals("deliver to EPJ") && messageId.equals(s.attributes()
+                    .get("knutepunkt.message.id"))), "the delivery attempt is a span of the trace: " + trace);
+            Set<String> ids = trace.stream().map(TraceCollector.Span::spanId).collect(Collectors.toSet());
+            List<TraceCollector.Span> roots = trace.stream().filter(s -> !ids.contains(s.parentSpanId())).toList();
+            assertEquals(1, roots.size(), "one root, every other span's parent in the trace: " + roots);
+            assertEquals("ingest-service", roots.get(0).service());
+            assertEquals(messageId, roots.get(0).attributes().get("knutepunkt.message.id"));
+        });
+        Set<String> tagged = traces.spans().stream().filter(s -> messageId.equals(s.attributes()
+                .get("knutepunkt.message.id"))).map(TraceCollector.Span::traceId).collect(Collectors.toSet());
+        assertEquals(Set.of(traceId), tagged, "every span tagged with the message id is in its trace");
+    }
+
+    /** The W3C traceparent header of each of a message's events on the stages' topics, by event type. */
+    static Map<String, String> traceparents(String messageId) {
+        Map<String, String> found = new java.util.TreeMap<>();
+        for (ConsumerRecord<String, String> r : new TopicProbe(Hub.KAFKA).readAll(List.of(Topics.MESSAGES_RECEIVED,
+                Topics.CONSENT_DECISIONS, Topics.ROUTING_DECISIONS, Topics.DELIVERY_OUTCOMES), Duration.ofSeconds(2))) {
+            var envelope = no.knutepunkt.model.event.EventCodec.decode(r.value());
+            Header header = r.headers().lastHeader("traceparent");
+            if (messageId.equals(envelope.correlationid()) && header != null) {
+                found.put(envelope.type(), new String(header.value(), StandardCharsets.UTF_8));
+            }
+        }
+        return found;
+    }
+
+    @Test
+    @Order(3)
     void anEpjThatPullsAcknowledgesAndTheVendorSeesJournaledWhileAnotherMunicipalitySeesNothing() throws Exception {
         String pulling = "921234566";
         String vkpId = "Pullleverandor_Alarm_" + pulling;
@@ -196,6 +259,11 @@ class HubFlowTest {
         assertEquals(200, acknowledged.statusCode(), acknowledged.body());
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals("journaled",
                 JSON.readTree(Hub.http("GET", status, vendor, null).body()).path("state").asText()));
+        // the acknowledgement came in the EPJ's own request, yet the journaled event is in the message's trace
+        Map<String, String> traceOfEvent = traceparents(messageId);
+        assertEquals(1, traceOfEvent.values().stream().map(t -> t.split("-")[1]).distinct().count(),
+                traceOfEvent.toString());
+        assertTrue(traceOfEvent.containsKey("no.knutepunkt.delivery.journaled.v1"), traceOfEvent.toString());
     }
 
     @Test
@@ -655,6 +723,29 @@ class HubFlowTest {
 
     @Test
     @Order(9)
+    void theLogsAreJsonAndALineAboutAMessageCarriesItsId() throws Exception {
+        // the hub runs as deployed (KNUTEPUNKT_LOG_JSON=true); the drills above made delivery attempts fail
+        java.util.regex.Pattern failed = java.util.regex.Pattern.compile("delivery of message ([0-9a-f-]{36}), attempt");
+        int lines = 0;
+        int about = 0;
+        for (String line : Files.readAllLines(Hub.HOME.resolve("logs/delivery-service.log"))) {
+            if (!line.startsWith("{")) {
+                continue; // the JVM's own lines before logging starts
+            }
+            JsonNode json = JSON.readTree(line); // every log line is one JSON object
+            lines++;
+            var m = failed.matcher(json.path("message").asText());
+            if (m.find()) {
+                about++;
+                assertEquals(m.group(1), json.path("mdc").path("messageId").asText(), line);
+            }
+        }
+        assertTrue(lines > 10, "delivery logged JSON");
+        assertTrue(about > 0, "a failed attempt was logged with its message id");
+    }
+
+    @Test
+    @Order(9)
     void noNationalIdOrNameInLogsMetricsKafkaKeysOrHeaders() throws Exception {
         List<String> personalData = new ArrayList<>(PERSONAL_DATA);
         personalData.addAll(SENT_PATIENTS);
@@ -704,6 +795,7 @@ class HubFlowTest {
 
     @AfterAll
     static void downLeavesNothingBehind() throws Exception {
+        traces.close();
         Set<Long> pids;
         try (Stream<Path> files = Files.list(Hub.HOME.resolve("run"))) {
             pids = files.map(HubFlowTest::pid).collect(Collectors.toSet());

@@ -1,7 +1,6 @@
 package no.knutepunkt.consent.messaging;
 
 import no.knutepunkt.model.kafka.LogFields;
-import org.jboss.logging.MDC;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -52,7 +51,7 @@ public class ConsentListener {
     public Uni<Void> onReceived(String event) {
         EventEnvelope envelope = EventCodec.decode(event);
         MessageReceived message = (MessageReceived) envelope.payload();
-        MDC.put(LogFields.MESSAGE_ID, envelope.correlationid());
+        LogFields.follow(envelope.correlationid());
         return retried(decisions.decide(message))
                 .call(decision -> publisher.decided(EventEnvelope.causedBy(envelope, RegisterService.SOURCE, decision)))
                 .invoke(decision -> metrics.count(decision, message.orgnr(), message.kind(),

@@ -1,7 +1,6 @@
 package no.knutepunkt.delivery.messaging;
 
 import no.knutepunkt.model.kafka.LogFields;
-import org.jboss.logging.MDC;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import no.knutepunkt.delivery.service.DeliveryQueue;
@@ -36,11 +35,12 @@ public class DeliveryListener {
     @Incoming("routes")
     public Uni<Void> onRoute(ConsumerRecord<String, String> record) {
         EventEnvelope envelope = EventCodec.decode(record.value());
-        MDC.put(LogFields.MESSAGE_ID, envelope.correlationid());
+        LogFields.follow(envelope.correlationid());
         if (!(envelope.payload() instanceof MessageRouted routed)) {
             return Uni.createFrom().voidItem();
         }
-        return retried(queue.enqueue(envelope.id(), envelope.subject(), record.offset(), routed))
+        return retried(queue.enqueue(envelope.id(), envelope.subject(), record.offset(), routed,
+                DeliveryTraces.current()))
                 .invoke(dispatcher::look);
     }
 

@@ -2,6 +2,7 @@ package no.knutepunkt.delivery.messaging;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import no.knutepunkt.delivery.Delivery;
 import no.knutepunkt.model.event.EventData;
@@ -28,10 +29,14 @@ public class DeliveryPublisher {
         this.metrics = metrics;
     }
 
-    /** An outcome of a message, caused by its routed event and keyed by its patient, like the rest of its life. */
+    /**
+     * An outcome of a message, caused by its routed event and keyed by its patient, like the rest of its life; in the
+     * message's trace, also when a pulling EPJ's request acknowledged it.
+     */
     public Uni<Void> outcome(Delivery d, EventData outcome) {
         return outcomes.sendMessage(KafkaEvents.message(EventEnvelope.create(SOURCE, d.patientKey, d.messageId,
-                d.routedEventId, outcome))).invoke(() -> metrics.count(outcome, d.orgnr, d.kind, d.sender));
+                d.routedEventId, outcome)).addMetadata(TracingMetadata.withCurrent(DeliveryTraces.of(d))))
+                .invoke(() -> metrics.count(outcome, d.orgnr, d.kind, d.sender));
     }
 
     /** A pause, resume or dead-letter action, keyed by the municipality so that its actions stay in order. */

@@ -50,7 +50,8 @@ public class DeliveryQueue {
     }
 
     /** Queues a routed message (once: a redelivered routed event changes nothing). */
-    public Uni<Void> enqueue(String routedEventId, String patientKey, long offset, MessageRouted routed) {
+    public Uni<Void> enqueue(String routedEventId, String patientKey, long offset, MessageRouted routed,
+            String traceparent) {
         return Panache.withTransaction(() -> deliveries.findById(routed.messageId()).chain(existing -> {
             if (existing != null) {
                 return Uni.createFrom().voidItem();
@@ -71,6 +72,7 @@ public class DeliveryQueue {
             d.routedEventId = routedEventId;
             d.routedOffset = offset;
             d.routedAt = routed.routedAt();
+            d.traceparent = traceparent;
             d.state = "pull".equals(d.mode) ? Delivery.AWAITING_PULL : Delivery.WAITING;
             d.nextAttemptAt = now();
             d.updatedAt = now();

@@ -1,7 +1,11 @@
 package no.knutepunkt.delivery.service;
 
 import no.knutepunkt.model.kafka.LogFields;
-import org.jboss.logging.MDC;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -16,6 +20,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import no.knutepunkt.delivery.Delivery;
 import no.knutepunkt.delivery.config.DeliveryConfig;
+import no.knutepunkt.delivery.messaging.DeliveryTraces;
 import no.knutepunkt.delivery.repository.DeliveryRepository;
 import no.knutepunkt.delivery.service.EpjDelivery.Attempt;
 import no.knutepunkt.model.crypto.PayloadVault;
@@ -56,9 +61,11 @@ public class Dispatcher {
     /** Asked to look while a look was under way: look again after it. */
     private final AtomicBoolean again = new AtomicBoolean();
     private long timer = -1;
+    private final Tracer tracer;
 
     public Dispatcher(DeliveryRepository deliveries, DeliveryQueue queue, EpjDelivery epj, CircuitBreakers breakers,
-            DeliveryConfig config, Vertx vertx, PayloadVault vault) {
+            DeliveryConfig config, Vertx vertx, PayloadVault vault, Tracer tracer) {
+        this.tracer = tracer;
         this.vault = vault;
         this.deliveries = deliveries;
         this.queue = queue;
@@ -146,23 +153,39 @@ public class Dispatcher {
                 .collect().last().replaceWithVoid();
     }
 
-    /** One attempt, on a context of its own so that its database session is its own. */
+    /**
+     * One attempt, on a context of its own so that its database session is its own, and in a span of the message's
+     * trace that is the parent of the outcome it publishes.
+     */
     private Uni<Void> attempt(String endpoint, Delivery d, boolean probe, AtomicBoolean failed) {
         Context context = isolated(vertx);
+        Span span = tracer.spanBuilder("deliver to EPJ").setSpanKind(SpanKind.CLIENT)
+                .setParent(DeliveryTraces.of(d)).setAttribute("knutepunkt.epj.product", d.epjProduct)
+                .setAttribute("knutepunkt.delivery.attempt", d.attempts + 1L)
+                .setAttribute("knutepunkt.delivery.probe", probe).startSpan();
         return Uni.createFrom().emitter(done -> context.runOnContext(v -> {
-            MDC.put(LogFields.MESSAGE_ID, d.messageId);
+            Scope scope = span.makeCurrent();
+            LogFields.follow(d.messageId);
             vault.open(d.messageId, d.payload)
                     .emitOn(Infrastructure.getDefaultWorkerPool())
                     .map(payload -> epj.attempt(d, payload))
                     .onFailure(PayloadVault.Erased.class).recoverWithItem(EpjDelivery.ERASED)
                     .emitOn(command -> context.runOnContext(x -> command.run()))
                     .chain(attempt -> {
+                        span.setAttribute("knutepunkt.delivery.delivered", attempt.delivered());
+                        if (!attempt.delivered()) {
+                            span.setStatus(StatusCode.ERROR, "not delivered");
+                        }
                         boolean back = note(endpoint, d, attempt, failed);
                         // the messages that failed while the EPJ was down wait no longer than the EPJ did
                         Instant probeAgainAt = !probe ? null
                                 : Objects.requireNonNullElse(breakers.reopensAt(endpoint), DeliveryQueue.now());
                         return queue.record(d, attempt, probeAgainAt)
                                 .call(() -> back ? queue.retryNow(endpoint) : Uni.createFrom().voidItem());
+                    })
+                    .onTermination().invoke(() -> {
+                        span.end();
+                        scope.close();
                     })
                     .subscribe().with(done::complete, done::fail);
         }));

@@ -1,7 +1,6 @@
 package no.knutepunkt.ingest.service;
 
 import no.knutepunkt.model.kafka.LogFields;
-import org.jboss.logging.MDC;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -132,7 +131,7 @@ public class IngestService {
                 inspection.resourceTypes(), inspection.businessId(), patientKey, bodyHash, sealed,
                 Instant.now().truncatedTo(ChronoUnit.MICROS), keyHash);
         EventEnvelope envelope = EventEnvelope.create(SOURCE, patientKey, messageId, null, received);
-        MDC.put(LogFields.MESSAGE_ID, messageId);
+        LogFields.follow(messageId);
         if (waitForDecision) {
             decisions.expect(messageId);
         }

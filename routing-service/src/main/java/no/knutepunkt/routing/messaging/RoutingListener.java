@@ -1,7 +1,6 @@
 package no.knutepunkt.routing.messaging;
 
 import no.knutepunkt.model.kafka.LogFields;
-import org.jboss.logging.MDC;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,7 +41,7 @@ public class RoutingListener {
     @Incoming("decisions")
     public Uni<Void> onDecision(String event) {
         EventEnvelope envelope = EventCodec.decode(event);
-        MDC.put(LogFields.MESSAGE_ID, envelope.correlationid());
+        LogFields.follow(envelope.correlationid());
         if (!(envelope.payload() instanceof MessageAuthorized message)) {
             return Uni.createFrom().voidItem();
         }
