@@ -16,6 +16,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import no.knutepunkt.delivery.Delivery;
@@ -61,6 +62,8 @@ public class Dispatcher {
     /** Asked to look while a look was under way: look again after it. */
     private final AtomicBoolean again = new AtomicBoolean();
     private long timer = -1;
+    /** Set on SIGTERM: no new attempts. */
+    private volatile boolean stopping;
     private final Tracer tracer;
 
     public Dispatcher(DeliveryRepository deliveries, DeliveryQueue queue, EpjDelivery epj, CircuitBreakers breakers,
@@ -79,12 +82,29 @@ public class Dispatcher {
         timer = vertx.setPeriodic(config.dispatchEvery().toMillis(), id -> look());
     }
 
-    void stop(@Observes ShutdownEvent stop) {
+    /**
+     * On SIGTERM, before the broker and database connections close (an early observer): no attempt is started any
+     * more, and those under way are finished and recorded, so that a message the EPJ took is not sent again by the next
+     * pod. Waits at most one request timeout and a little.
+     */
+    void stop(@Observes @Priority(100) ShutdownEvent stop) throws InterruptedException {
+        stopping = true;
         vertx.cancelTimer(timer);
+        long deadline = System.nanoTime() + config.requestTimeout().plusSeconds(5).toNanos();
+        int waitedFor = busy.size();
+        while ((looking.get() || !busy.isEmpty()) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        if (waitedFor > 0) {
+            LOG.infof("stopping: deliveries to %d EPJs were under way; %d still are", waitedFor, busy.size());
+        }
     }
 
     /** Looks at the queue now (or right after the look under way). */
     public void look() {
+        if (stopping) {
+            return;
+        }
         if (!looking.compareAndSet(false, true)) {
             again.set(true);
             return;
@@ -146,7 +166,7 @@ public class Dispatcher {
         batch.forEach(d -> byPriority.computeIfAbsent(d.priority, p -> new ArrayList<>()).add(d));
         return Multi.createFrom().iterable(byPriority.values())
                 .onItem().transformToUniAndConcatenate(same -> Multi.createFrom().iterable(same)
-                        .onItem().transformToUni(d -> failed.get() ? Uni.createFrom().voidItem()
+                        .onItem().transformToUni(d -> failed.get() || stopping ? Uni.createFrom().voidItem()
                                 : attempt(endpoint, d, probe, failed))
                         .merge(config.perEpjConcurrency())
                         .collect().last())
