@@ -162,7 +162,11 @@ public final class EpjStandin implements AutoCloseable {
         }
     }
 
+    /** FHIR requests being answered now: a test can wait until a client's request is under way. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+
     private void fhir(HttpExchange ex) throws IOException {
+        inFlight.incrementAndGet();
         try (ex) {
             byte[] raw = ex.getRequestBody().readAllBytes();
             if (!authorized(ex) || !applyBehaviour(ex, new String(raw, StandardCharsets.UTF_8))) {
@@ -193,6 +197,8 @@ public final class EpjStandin implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             respond(ex, 400, outcome("could not process: " + e.getClass().getSimpleName()));
+        } finally {
+            inFlight.decrementAndGet();
         }
     }
 
@@ -421,7 +427,7 @@ public final class EpjStandin implements AutoCloseable {
             }
             Behaviour b = behaviour;
             respond(ex, 200, JSON.createObjectNode().put("mode", b.mode()).put("status", b.status())
-                    .put("delayMs", b.delayMs()));
+                    .put("delayMs", b.delayMs()).put("inFlight", inFlight.get()));
         }
     }
 

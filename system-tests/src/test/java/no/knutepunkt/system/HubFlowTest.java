@@ -272,26 +272,32 @@ class HubFlowTest {
         String token = Hub.token("vendor");
         Hub.http("POST", Hub.EPJ + "/control", null, "{\"mode\":\"slow\",\"delayMs\":4000}");
         String messageId;
+        boolean stopped = false;
         try {
             HttpResponse<String> posted = Hub.http("POST", Hub.INGEST + "/epj/r4/" + ORGNR + "/bundle", token,
                     fresh("01-medication-dispense-success.json"), "respond-async");
             assertEquals(202, posted.statusCode(), posted.body());
             messageId = posted.headers().firstValue("X-Message-Id").orElseThrow();
-            String location = java.net.URI.create(Hub.INGEST).resolve(posted.headers().firstValue("Location")
-                    .orElseThrow()).toString();
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> "routed".equals(
-                    JSON.readTree(Hub.http("GET", location, token, null).body()).path("state").asText()));
-            Thread.sleep(1000); // delivery took it at once; the EPJ answers 4 s after
+            // the attempt is under way once the EPJ has the request; it answers 4 s after it came
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> JSON.readTree(
+                    Hub.http("GET", Hub.EPJ + "/control", null, null).body()).path("inFlight").asInt() > 0);
             // SIGTERM, as Kubernetes stops a pod
-            Hub.Result stopped = Hub.run("stop", "delivery-service");
-            assertEquals(0, stopped.exit(), stopped.output());
+            Hub.Result stop = Hub.run("stop", "delivery-service");
+            assertEquals(0, stop.exit(), stop.output());
+            stopped = true;
         } finally {
             Hub.http("POST", Hub.EPJ + "/control", null, "{\"mode\":\"ok\"}");
+            if (!stopped) {
+                Hub.run("start", "delivery-service");
+            }
         }
-        // the stopping pod finished the attempt and wrote its outcome before it exited
-        assertEquals(List.of(1), deliveredAttempts(messageId), "delivered once, at the first attempt, before exit");
-        Hub.Result started = Hub.run("start", "delivery-service");
-        assertEquals(0, started.exit(), started.output());
+        try {
+            // the stopping pod finished the attempt and wrote its outcome before it exited
+            assertEquals(List.of(1), deliveredAttempts(messageId), "delivered once, at the first attempt, before exit");
+        } finally {
+            Hub.Result started = Hub.run("start", "delivery-service");
+            assertEquals(0, started.exit(), started.output());
+        }
         Thread.sleep(3000);
         assertEquals(List.of(1), deliveredAttempts(messageId), "the next pod sends nothing again");
     }
