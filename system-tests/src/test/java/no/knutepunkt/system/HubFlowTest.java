@@ -537,8 +537,11 @@ class HubFlowTest {
         // the failing check named in the answer: SmallRye Reactive Messaging for the broker, the connections for
         // the database (every service keeps a projection in it)
         for (var away : Map.of("kafka", "Reactive Messaging", "postgresql", "PostgreSQL").entrySet()) {
+            // ready first (a drill before this one may have restarted the broker or a service)
             for (String service : services) {
-                assertEquals(200, Hub.http("GET", service + "/q/health/ready", null, null).statusCode(), service);
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                        assertEquals(200, Hub.http("GET", service + "/q/health/ready", null, null).statusCode(),
+                                service));
             }
             Hub.Result killed = Hub.run("kill", away.getKey());
             assertEquals(0, killed.exit(), killed.output());
