@@ -383,8 +383,12 @@ public final class LoadBench {
             Sent sent = new Sent(marker, types.get(pick), orgnr + "|" + patient, orgnr.equals(pulling),
                     System.nanoTime(), Instant.now(), new long[1], new String[1]);
             inFlight.add(http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((r, e) -> {
-                slots.release();
                 int status = e == null ? r.statusCode() : -1;
+                // flat out, a refused send waits its Retry-After, as a vendor should, before its slot sends again
+                long retryAfter = status == 503 || status == 429
+                        ? r.headers().firstValueAsLong("Retry-After").orElse(1) : 0;
+                CompletableFuture.delayedExecutor(retryAfter, java.util.concurrent.TimeUnit.SECONDS)
+                        .execute(slots::release);
                 statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
                 if (status == 202) {
                     sent.answeredNanos()[0] = System.nanoTime();

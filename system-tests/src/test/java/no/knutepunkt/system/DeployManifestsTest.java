@@ -122,6 +122,18 @@ class DeployManifestsTest {
         assertFalse(ofKind(docs, "HorizontalPodAutoscaler").isEmpty());
         assertFalse(ofKind(docs, "ServiceMonitor").isEmpty());
         assertFalse(ofKind(docs, "PrometheusRule").isEmpty());
+        // every alert names a runbook section that exists (GitHub's anchor of a "###" heading)
+        Set<String> anchors = Files.readAllLines(DEPLOY.resolve("README.md")).stream()
+                .filter(l -> l.startsWith("#")).map(l -> "deploy/README.md#" + l.replaceFirst("^#+ ", "")
+                        .toLowerCase().replaceAll("[^a-z0-9 -]", "").replace(' ', '-'))
+                .collect(Collectors.toSet());
+        for (JsonNode rule : ofKind(docs, "PrometheusRule")) {
+            for (JsonNode alert : rule.at("/spec/groups").findValues("rules").stream()
+                    .flatMap(r -> java.util.stream.StreamSupport.stream(r.spliterator(), false)).toList()) {
+                String runbook = alert.at("/annotations/runbook").asText();
+                assertTrue(anchors.contains(runbook), alert.path("alert").asText() + ": no runbook section " + runbook);
+            }
+        }
         String namespace = deployments.get(0).at("/metadata/namespace").asText();
         assertFalse(namespace.isEmpty(), "the overlay sets a namespace");
         System.out.printf("%s: %d resources rendered and checked (namespace %s)%n", overlay.getFileName(),

@@ -55,5 +55,16 @@ public interface IngestConfig {
 
         @WithDefault("200")
         int perClientBurst();
+
+        /**
+         * Writes one instance works on at once; one more is refused at once with 503 and Retry-After. About the
+         * instance's writes per second times the answer time a vendor should see at worst.
+         */
+        @WithDefault("32")
+        int maxInFlight();
+
+        /** The Retry-After of that 503. */
+        @WithDefault("2s")
+        Duration overloadRetryAfter();
     }
 }

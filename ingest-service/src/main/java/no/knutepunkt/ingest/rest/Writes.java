@@ -31,10 +31,12 @@ public class Writes {
 
     private final IngestService ingest;
     private final RateLimiter rateLimiter;
+    private final Admission admission;
 
-    public Writes(IngestService ingest, RateLimiter rateLimiter) {
+    public Writes(IngestService ingest, RateLimiter rateLimiter, Admission admission) {
         this.ingest = ingest;
         this.rateLimiter = rateLimiter;
+        this.admission = admission;
     }
 
     /** The common path of every write surface, once the caller is known. */
@@ -47,7 +49,7 @@ public class Writes {
         }
         requireJson(contentType);
         boolean wait = prefer == null || !prefer.toLowerCase().contains("respond-async");
-        return ingest.receive(orgnr, sender, channel, type, body, wait, idempotencyKey)
+        return admission.admit(() -> ingest.receive(orgnr, sender, channel, type, body, wait, idempotencyKey))
                 .map(receipt -> answer(type, receipt));
     }
 
