@@ -60,7 +60,7 @@ public interface IngestConfig {
          * Writes one instance works on at once; one more is refused at once with 503 and Retry-After. About the
          * instance's writes per second times the answer time a vendor should see at worst.
          */
-        @WithDefault("32")
+        @WithDefault("64")
         int maxInFlight();
 
         /** The Retry-After of that 503. */
