@@ -44,7 +44,8 @@ public final class IngestBench {
             senderTokens.add(tokens.vendor("Benchleverandor_System" + i + "_" + orgnr,
                     List.of("nhn:vkp/api/user/bundle.write")));
         }
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
         List<CompletableFuture<Void>> inFlight = new ArrayList<>();

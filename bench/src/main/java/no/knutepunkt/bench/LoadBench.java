@@ -97,6 +97,12 @@ public final class LoadBench {
     }
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /**
+     * Each vendor system sends through a client of its own over HTTP/1.1, as VKP integrations do (.NET's default):
+     * one shared client would talk HTTP/2 over a single connection, served by one of ingest's event loops, and queue
+     * the sends past the connection's stream limit in the generator itself.
+     */
+    private final Map<String, HttpClient> vendorClients = new ConcurrentHashMap<>();
     private final String ingest = env("KNUTEPUNKT_INGEST_URL");
     private final String epj = env("KNUTEPUNKT_EPJ_URL");
     private final DevTokens tokens = DevTokens.fromEnvironment();
@@ -382,7 +388,9 @@ public final class LoadBench {
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build();
             Sent sent = new Sent(marker, types.get(pick), orgnr + "|" + patient, orgnr.equals(pulling),
                     System.nanoTime(), Instant.now(), new long[1], new String[1]);
-            inFlight.add(http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((r, e) -> {
+            HttpClient client = vendorClients.computeIfAbsent(sender, v -> HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build());
+            inFlight.add(client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((r, e) -> {
                 int status = e == null ? r.statusCode() : -1;
                 // flat out, a refused send waits its Retry-After, as a vendor should, before its slot sends again
                 long retryAfter = status == 503 || status == 429
