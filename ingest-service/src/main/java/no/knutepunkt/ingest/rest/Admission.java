@@ -5,12 +5,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.Response;
 import no.knutepunkt.ingest.config.IngestConfig;
 import no.knutepunkt.model.fhir.Outcomes;
 import no.knutepunkt.model.fhir.VkpCode;
-import no.knutepunkt.model.rest.OutcomeMappers;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,12 +41,9 @@ public class Admission {
         if (inFlight.incrementAndGet() > maxInFlight) {
             inFlight.decrementAndGet();
             refused.increment();
-            throw new WebApplicationException(Response.status(503)
-                    .header("Retry-After", retryAfterSeconds).type(OutcomeMappers.FHIR_JSON)
-                    .entity(Outcomes.toJson(Outcomes.error(IssueType.TRANSIENT, VkpCode.OTHER, "overloaded",
-                            "the hub is working on as many messages as it can; this one was not accepted, send it "
-                                    + "again after " + retryAfterSeconds + " s")))
-                    .build());
+            throw Writes.refusedForNow(503, retryAfterSeconds, Outcomes.error(IssueType.TRANSIENT, VkpCode.OTHER,
+                    "overloaded", "the hub is working on as many messages as it can; this one was not accepted, send "
+                            + "it again after " + retryAfterSeconds + " s"));
         }
         return Uni.createFrom().<T>deferred(write).onTermination().invoke(inFlight::decrementAndGet);
     }

@@ -1,11 +1,9 @@
 package no.knutepunkt.ingest.rest;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.Response;
 import no.knutepunkt.ingest.config.IngestConfig;
 import no.knutepunkt.model.fhir.Outcomes;
 import no.knutepunkt.model.fhir.VkpCode;
-import no.knutepunkt.model.rest.OutcomeMappers;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 import java.util.Map;
@@ -45,12 +43,9 @@ public class RateLimiter {
         double wait = buckets.computeIfAbsent(clientId == null ? "" : clientId, c -> new Bucket()).take();
         if (wait > 0) {
             long retryAfter = Math.max(1, (long) Math.ceil(wait));
-            throw new jakarta.ws.rs.WebApplicationException(Response.status(429)
-                    .header("Retry-After", retryAfter).type(OutcomeMappers.FHIR_JSON)
-                    .entity(Outcomes.toJson(Outcomes.error(IssueType.THROTTLED, VkpCode.OTHER, "rate-limit",
-                            "more than " + (long) perSecond + " writes per second from this client; retry after "
-                                    + retryAfter + " s")))
-                    .build());
+            throw Writes.refusedForNow(429, retryAfter, Outcomes.error(IssueType.THROTTLED, VkpCode.OTHER,
+                    "rate-limit", "more than " + (long) perSecond + " writes per second from this client; retry after "
+                            + retryAfter + " s"));
         }
     }
 }

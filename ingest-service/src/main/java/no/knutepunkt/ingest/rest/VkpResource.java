@@ -54,6 +54,7 @@ public class VkpResource {
     @APIResponse(responseCode = "415", description = "not JSON")
     @APIResponse(responseCode = "422", description = "idempotency key reused with another body")
     @APIResponse(responseCode = "429", description = "over the client's rate; see Retry-After")
+    @APIResponse(responseCode = "503", description = "too many writes in flight: not accepted; see Retry-After")
     @POST
     @Path("/{resource}")
     @Consumes(MediaType.WILDCARD)
