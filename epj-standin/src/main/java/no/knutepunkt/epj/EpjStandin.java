@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Plays a municipality's EPJ: a FHIR R4 endpoint under {@code /fhir} that accepts transactions and single creates,
@@ -163,7 +164,7 @@ public final class EpjStandin implements AutoCloseable {
     }
 
     /** FHIR requests being answered now: a test can wait until a client's request is under way. */
-    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     private void fhir(HttpExchange ex) throws IOException {
         inFlight.incrementAndGet();

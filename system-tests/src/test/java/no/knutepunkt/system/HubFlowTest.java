@@ -530,6 +530,13 @@ class HubFlowTest {
         assertTrue(failed >= 3 && failed <= bound, failed + " failed attempts during the outage, bound " + bound);
     }
 
+    static void awaitReady(List<String> services) {
+        for (String service : services) {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                    assertEquals(200, Hub.http("GET", service + "/q/health/ready", null, null).statusCode(), service));
+        }
+    }
+
     @Test
     @Order(5)
     void everyServiceIsNotReadyWhileTheBrokerOrTheDatabaseIsAwayAndReadyWhenItIsBack() throws Exception {
@@ -538,11 +545,7 @@ class HubFlowTest {
         // the database (every service keeps a projection in it)
         for (var away : Map.of("kafka", "Reactive Messaging", "postgresql", "PostgreSQL").entrySet()) {
             // ready first (a drill before this one may have restarted the broker or a service)
-            for (String service : services) {
-                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                        assertEquals(200, Hub.http("GET", service + "/q/health/ready", null, null).statusCode(),
-                                service));
-            }
+            awaitReady(services);
             Hub.Result killed = Hub.run("kill", away.getKey());
             assertEquals(0, killed.exit(), killed.output());
             try {
@@ -562,11 +565,7 @@ class HubFlowTest {
                 Hub.Result started = Hub.run("start", away.getKey());
                 assertEquals(0, started.exit(), started.output());
             }
-            for (String service : services) {
-                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                        assertEquals(200, Hub.http("GET", service + "/q/health/ready", null, null).statusCode(),
-                                service));
-            }
+            awaitReady(services);
         }
     }
 
