@@ -169,7 +169,7 @@ class AuditTrailTest {
         Instant t = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Sender sender = new Sender(vkpId, "client");
         MessageReceived received = new MessageReceived(messageId, ORGNR, sender, "vkp-r4/bundle", MessageKind.ALARM,
-                List.of("DetectedIssue"), null, patient, "0".repeat(64), "{\"resourceType\":\"Bundle\"}", t, null);
+                List.of("DetectedIssue"), patient, "0".repeat(64), "{\"resourceType\":\"Bundle\"}", t, null);
         EventEnvelope first = publish(Topics.MESSAGES_RECEIVED, EventEnvelope.create("knutepunkt/ingest-service",
                 patient, messageId, null, received));
         if (!allowed) {

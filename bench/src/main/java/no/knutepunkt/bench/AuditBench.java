@@ -132,7 +132,7 @@ public final class AuditBench {
         Instant t = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Sender sender = new Sender("Benchleverandor_Dispenser_312229544", "bench-client");
         MessageReceived received = new MessageReceived(id, "312229544", sender, "vkp-r4/bundle",
-                MessageKind.MEDICATION_DISPENSE, List.of("MedicationDispense"), null, patient, "0".repeat(64), payload,
+                MessageKind.MEDICATION_DISPENSE, List.of("MedicationDispense"), patient, "0".repeat(64), payload,
                 t, null);
         EventEnvelope r = EventEnvelope.create("knutepunkt/ingest-service", patient, id, null, received);
         EventEnvelope a = EventEnvelope.causedBy(r, "knutepunkt/consent-service", new MessageAuthorized(id,

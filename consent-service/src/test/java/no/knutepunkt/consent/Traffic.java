@@ -67,7 +67,7 @@ public final class Traffic {
     public static EventEnvelope send(String vkpId, String patientKey) {
         String messageId = UUID.randomUUID().toString();
         MessageReceived received = new MessageReceived(messageId, ORGNR, new Sender(vkpId, "client"),
-                "vkp-r4/bundle", MessageKind.MEDICATION_DISPENSE, List.of("MedicationDispense"), null, patientKey,
+                "vkp-r4/bundle", MessageKind.MEDICATION_DISPENSE, List.of("MedicationDispense"), patientKey,
                 "0".repeat(64), "{\"resourceType\":\"Bundle\"}", Instant.now().truncatedTo(ChronoUnit.MICROS), null);
         EventEnvelope envelope = EventEnvelope.create("test", patientKey, messageId, null, received);
         new TopicProbe(bootstrap()).publish(Topics.MESSAGES_RECEIVED, envelope);

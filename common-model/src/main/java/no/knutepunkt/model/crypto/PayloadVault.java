@@ -78,14 +78,20 @@ public final class PayloadVault {
 
     /** Seals a payload with the municipality's current key for the patient, made at the patient's first message. */
     public Uni<String> seal(String orgnr, String patientKey, String messageId, String payload) {
-        return currentKey(orgnr, patientKey).map(key -> {
+        return sealAll(orgnr, patientKey, messageId, java.util.List.of(payload)).map(sealed -> sealed.get(0));
+    }
+
+    /** Seals several texts of one message (e.g. validator findings that may quote its values) with one key look-up. */
+    public Uni<java.util.List<String>> sealAll(String orgnr, String patientKey, String messageId,
+            java.util.List<String> payloads) {
+        return currentKey(orgnr, patientKey).map(key -> payloads.stream().map(payload -> {
             byte[] nonce = new byte[NONCE_BYTES];
             RANDOM.nextBytes(nonce);
             byte[] sealed = crypt(Cipher.ENCRYPT_MODE, key.secret(), nonce, aad(key.id(), messageId),
                     payload.getBytes(StandardCharsets.UTF_8));
             return PREFIX + key.id() + ":" + Base64.getEncoder().encodeToString(
                     ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array());
-        });
+        }).toList());
     }
 
     /** The payload as it was received; fails with {@link Erased} when its key was erased. */

@@ -18,7 +18,15 @@ public final class Outcomes {
     /** Extension carrying the message id the outcome is about. */
     public static final String MESSAGE_ID_EXTENSION = "https://knutepunkt.no/fhir/StructureDefinition/message-id";
 
+    /** Longest diagnostics text an issue carries: an answer must not grow with what a hostile value expands to. */
+    public static final int MAX_DIAGNOSTICS = 1000;
+
     private Outcomes() {
+    }
+
+    /** The text, cut to {@code max} characters with an ellipsis; null stays null. */
+    public static String bounded(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max) + "…";
     }
 
     public static OperationOutcome of(IssueSeverity severity, IssueType type, VkpCode code, String rule,
@@ -37,17 +45,21 @@ public final class Outcomes {
         OperationOutcome.OperationOutcomeIssueComponent issue = outcome.addIssue()
                 .setSeverity(severity)
                 .setCode(type)
-                .setDiagnostics(diagnostics);
+                .setDiagnostics(bounded(diagnostics, MAX_DIAGNOSTICS));
         issue.setDetails(new CodeableConcept(new Coding(VkpCode.SYSTEM, code.code(), code.display())));
         if (rule != null) {
             issue.addExtension(RULE_EXTENSION, new StringType(rule));
         }
         if (expression != null) {
-            issue.addExpression(expression);
+            issue.addExpression(bounded(expression, MAX_DIAGNOSTICS));
         }
     }
 
     public static String toJson(OperationOutcome outcome) {
         return Fhir.jsonParser().encodeResourceToString(outcome);
+    }
+
+    public static OperationOutcome fromJson(String json) {
+        return Fhir.jsonParser().parseResource(OperationOutcome.class, json);
     }
 }

@@ -22,7 +22,9 @@ public class OutcomeMappers {
 
     @ServerExceptionMapper
     public Response rejected(Rejection rejection) {
-        return outcome(rejection.status(), rejection.outcome());
+        Response answer = outcome(rejection.status(), rejection.outcome());
+        return rejection.retryAfterSeconds() == null ? answer
+                : Response.fromResponse(answer).header("Retry-After", rejection.retryAfterSeconds()).build();
     }
 
     @ServerExceptionMapper({AuthenticationFailedException.class, UnauthorizedException.class})

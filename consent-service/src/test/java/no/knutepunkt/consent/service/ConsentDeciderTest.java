@@ -27,7 +27,7 @@ class ConsentDeciderTest {
 
     static MessageReceived message() {
         return new MessageReceived("m", "312229544", new Sender(SENDER, "c"), "vkp-r4",
-                MessageKind.ALARM, List.of("DetectedIssue"), null, "patient-k", "h", "{}", T, null);
+                MessageKind.ALARM, List.of("DetectedIssue"), "patient-k", "h", "{}", T, null);
     }
 
     static GrantVersion grant(Instant from, Instant to, Instant revokedAt, String scopes) {

@@ -63,6 +63,13 @@ public interface IngestConfig {
         @WithDefault("64")
         int maxInFlight();
 
+        /**
+         * How long a request's body may take to arrive, from its headers on; then 408. A 1 MB bundle over a poor
+         * mobile link (about 100 kbit/s) takes some 80 s.
+         */
+        @WithDefault("120s")
+        Duration bodyReadTimeout();
+
         /** The Retry-After of that 503. */
         @WithDefault("2s")
         Duration overloadRetryAfter();

@@ -6,6 +6,7 @@ import no.knutepunkt.ingest.config.IngestConfig;
 import no.knutepunkt.ingest.fhir.validation.Finding;
 import no.knutepunkt.ingest.fhir.validation.ParseFindings;
 import no.knutepunkt.ingest.fhir.validation.RuleSet;
+import no.knutepunkt.ingest.fhir.validation.TextRules;
 import no.knutepunkt.ingest.fhir.validation.VkpRules;
 import no.knutepunkt.model.event.MessageKind;
 import no.knutepunkt.model.fhir.Fhir;
@@ -29,6 +30,9 @@ import java.util.List;
  */
 @ApplicationScoped
 public class BundleInspector {
+
+    /** Issues listed in one answer at most. */
+    static final int MAX_ISSUES = 100;
 
     private final RuleSet rules;
     private final VkpRules.Environment environment;
@@ -87,6 +91,7 @@ public class BundleInspector {
                 paths.add("Bundle.entry[" + i + "].resource");
             }
             VkpRules.checkBundle(bundle, findings);
+            TextRules.check(bundle.getIdentifier(), "Bundle.identifier", findings);
         } else {
             resources.add(written);
             paths.add(written.fhirType());
@@ -97,6 +102,7 @@ public class BundleInspector {
             types.add(resources.get(i).fhirType());
             Identifier named = VkpRules.check(resources.get(i), paths.get(i), environment, findings);
             patient = patient == null ? named : patient;
+            TextRules.check(resources.get(i), paths.get(i), findings);
         }
         if (patient == null && findings.stream().noneMatch(f -> f.code() == VkpCode.INVALID_SSN)) {
             findings.add(new Finding("vkp-patient-present", IssueType.REQUIRED, VkpCode.INVALID_SSN, expectedType,
@@ -104,7 +110,15 @@ public class BundleInspector {
         }
         OperationOutcome errors = new OperationOutcome();
         OperationOutcome warnings = new OperationOutcome();
+        int told = 0;
         for (Finding f : findings) {
+            if (rules.modeOf(f.rule()) != RuleSet.Mode.OFF && ++told > MAX_ISSUES) {
+                // an answer says what is wrong, it does not grow with the body
+                Outcomes.addIssue(errors.getIssue().isEmpty() ? warnings : errors, IssueSeverity.INFORMATION,
+                        IssueType.TOOCOSTLY, VkpCode.INVALID_FORMAT, "issue-count", null,
+                        "only the first " + MAX_ISSUES + " problems are listed");
+                break;
+            }
             switch (rules.modeOf(f.rule())) {
                 case ENFORCE -> Outcomes.addIssue(errors, IssueSeverity.ERROR, f.type(), f.code(), f.rule(),
                         f.expression(), f.text());
@@ -127,7 +141,7 @@ public class BundleInspector {
             throw new Rejection(400, Outcomes.error(IssueType.STRUCTURE, VkpCode.INVALID_FORMAT, "fhir-parse",
                     "the request has no body"));
         }
-        JsonShape.check(body, maxDepth, maxEntries);
+        JsonShape.check(body, maxDepth, maxEntries, findings);
         ParseFindings parser = new ParseFindings();
         try {
             Resource resource = (Resource) Fhir.jsonParser().setParserErrorHandler(parser).parseResource(body);
@@ -135,7 +149,7 @@ public class BundleInspector {
             return resource;
         } catch (DataFormatException | ClassCastException e) {
             throw new Rejection(400, Outcomes.of(IssueSeverity.ERROR, IssueType.STRUCTURE, VkpCode.INVALID_FORMAT,
-                    "fhir-parse", null, "not valid FHIR R4 JSON: " + e.getMessage()));
+                    "fhir-parse", null, "not valid FHIR R4 JSON: " + Outcomes.bounded(e.getMessage(), 300)));
         }
     }
 

@@ -49,7 +49,17 @@ public class DeepValidationListener {
         } catch (PayloadVault.Erased e) {
             return; // erased before it was validated: there is nothing left to validate, nor to deliver
         }
-        List<MessageValidated.Issue> issues = validator().validate(payload);
+        List<MessageValidated.Issue> found = validator().validate(payload);
+        // the validator's texts quote the message's values (a national id in an identifier, say): the log keeps them
+        // sealed with the patient's key, like the payload, so that erasing the key erases them too
+        List<String> sealed = vault.sealAll(received.orgnr(), received.patientKey(), received.messageId(),
+                found.stream().map(MessageValidated.Issue::text).map(t -> t == null ? "" : t).toList())
+                .await().indefinitely();
+        List<MessageValidated.Issue> issues = new java.util.ArrayList<>();
+        for (int i = 0; i < found.size(); i++) {
+            MessageValidated.Issue issue = found.get(i);
+            issues.add(new MessageValidated.Issue(issue.severity(), issue.rule(), issue.expression(), sealed.get(i)));
+        }
         int errors = (int) issues.stream().filter(i -> "error".equals(i.severity())).count();
         MessageValidated validated = new MessageValidated(received.messageId(), received.orgnr(), DeepValidator.NAME,
                 errors, issues.size() - errors, issues, Instant.now().truncatedTo(ChronoUnit.MICROS));

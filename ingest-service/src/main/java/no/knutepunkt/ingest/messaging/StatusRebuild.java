@@ -11,7 +11,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import no.knutepunkt.ingest.repository.IdempotencyRepository;
 import no.knutepunkt.ingest.repository.MessageStatusRepository;
 import no.knutepunkt.ingest.service.StatusProjection;
 import no.knutepunkt.model.event.EventCodec;
@@ -28,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Throws the status projection away and replays every stage's topic into it; idempotency claims the log names are
- * restored too (claims are kept: one taken for a message still being written must not be lost). One transaction locks
+ * restored too (by the projection; claims are kept: one taken for a message still being written must not be lost). One transaction locks
  * the status table against the live consumer first and only then reads where the topics end, so no event falls
  * between the two. The projection is order-free (each step is set once), so the topics are replayed one after another.
  */
@@ -39,18 +38,16 @@ public class StatusRebuild {
 
     private final StatusProjection projection;
     private final MessageStatusRepository statuses;
-    private final IdempotencyRepository idempotency;
     private final Vertx vertx;
     private final Replays replays;
     private final List<String> topics;
 
     public StatusRebuild(StatusProjection projection, MessageStatusRepository statuses,
-            IdempotencyRepository idempotency, Vertx vertx,
+            Vertx vertx,
             Replays replays,
             @ConfigProperty(name = "mp.messaging.incoming.lifecycle.topics") List<String> topics) {
         this.projection = projection;
         this.statuses = statuses;
-        this.idempotency = idempotency;
         this.vertx = vertx;
         this.replays = replays;
         this.topics = List.copyOf(topics);
@@ -98,13 +95,7 @@ public class StatusRebuild {
     }
 
     private Uni<Void> apply(String value) {
-        EventEnvelope envelope = EventCodec.decode(value);
-        Uni<Void> status = projection.apply(envelope);
-        if (envelope.payload() instanceof MessageReceived m && m.idempotencyKey() != null) {
-            return status.chain(() -> idempotency.restore(m.idempotencyKey(), m.messageId(), m.payloadSha256(),
-                    m.receivedAt()));
-        }
-        return status;
+        return projection.apply(EventCodec.decode(value));
     }
 
     /** Blocking Kafka reads off the event loop, and back on the transaction's context. */

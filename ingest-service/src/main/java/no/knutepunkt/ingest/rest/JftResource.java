@@ -71,7 +71,7 @@ public class JftResource {
     @Produces(VkpResource.FHIR_JSON)
     public Uni<Response> write(@PathParam("type") String type, @HeaderParam("Content-Type") String contentType,
             @HeaderParam("Prefer") String prefer, @HeaderParam("Idempotency-Key") String idempotencyKey,
-            String body) {
+            byte[] body) {
         if (!WRITABLE.contains(type)) {
             throw new Rejection(404, Outcomes.error(IssueType.NOTSUPPORTED, VkpCode.INVALID_FORMAT, "jft-endpoint",
                     "no write endpoint /v1/" + type + "; writable are " + WRITABLE));

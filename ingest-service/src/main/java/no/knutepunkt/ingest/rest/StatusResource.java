@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.security.Authenticated;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import no.knutepunkt.model.crypto.PayloadVault;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -35,10 +38,12 @@ public class StatusResource {
 
     private final MessageStatusRepository repository;
     private final JsonWebToken token;
+    private final PayloadVault vault;
 
-    public StatusResource(MessageStatusRepository repository, JsonWebToken token) {
+    public StatusResource(MessageStatusRepository repository, JsonWebToken token, PayloadVault vault) {
         this.repository = repository;
         this.token = token;
+        this.vault = vault;
     }
 
     static String location(String type, String messageId) {
@@ -59,13 +64,13 @@ public class StatusResource {
             Instant failed, Instant journaled, Integer attempts, Instant nextAttempt, String lastError, Reason reason,
             Validation validation) {
 
-        static StatusView of(MessageStatus s) {
+        static StatusView of(MessageStatus s, JsonNode findings) {
             return new StatusView(s.messageId, s.state(), s.orgnr, s.senderVkpId, s.kind, s.receivedAt,
                     s.authorizedAt, s.deniedAt, s.routedAt, s.unroutableAt, s.deliveredAt, s.failedAt, s.journaledAt,
                     s.attempts, waiting(s) ? s.nextAttemptAt : null, waiting(s) ? s.lastError : null,
                     s.reasonCode == null ? null : new Reason(s.reasonCode, s.reason),
                     s.validatedAt == null ? null : new Validation(s.validatedAt, s.validationErrors,
-                            s.validationWarnings, readTree(s.validationFindings)));
+                            s.validationWarnings, findings));
         }
 
         /** Delivery is still trying: the planned retry and the last error are news to the sender. */
@@ -73,13 +78,25 @@ public class StatusResource {
             return s.deliveredAt == null && s.failedAt == null && s.nextAttemptAt != null;
         }
 
-        private static JsonNode readTree(String json) {
-            try {
-                return EventCodec.mapper().readTree(json);
-            } catch (java.io.IOException e) {
-                return null;
-            }
+    }
+
+    /** The deep validation's findings with their texts opened (sealed on the log; unreadable once erased). */
+    private Uni<JsonNode> findingsOf(MessageStatus s) {
+        JsonNode findings;
+        try {
+            findings = s.validationFindings == null ? null : EventCodec.mapper().readTree(s.validationFindings);
+        } catch (java.io.IOException e) {
+            return Uni.createFrom().nullItem();
         }
+        if (findings == null || !findings.isArray()) {
+            return Uni.createFrom().item(findings);
+        }
+        return Multi.createFrom().iterable(findings)
+                .onItem().transformToUniAndConcatenate(f -> vault.open(s.messageId, f.path("text").asText(null))
+                        .onFailure(PayloadVault.Erased.class).recoverWithItem("(erased with the patient's data)")
+                        .map(text -> ((ObjectNode) f.deepCopy()).put("text", text)))
+                .collect().asList()
+                .map(opened -> EventCodec.mapper().valueToTree(opened));
     }
 
     @Operation(summary = "Where a message is: the time of each step, its state, and why it stopped when it did")
@@ -94,14 +111,14 @@ public class StatusResource {
             throw new jakarta.ws.rs.NotFoundException("unknown operation " + operation);
         }
         Caller caller = Caller.of(token);
-        return repository.findById(id).map(status -> {
+        return repository.findById(id).chain(status -> {
             // another vendor's message is answered exactly like an unknown one
             if (status == null || !(caller.isOperator() || Objects.equals(status.senderVkpId, caller.vkpId())
                     && caller.vkpId() != null)) {
                 throw new Rejection(404, Outcomes.error(IssueType.NOTFOUND, VkpCode.INVALID, "message-unknown",
                         "no message " + id + " for this sender"));
             }
-            return StatusView.of(status);
+            return findingsOf(status).map(findings -> StatusView.of(status, findings));
         });
     }
 }

@@ -61,7 +61,7 @@ public class VkpResource {
     @Produces(FHIR_JSON)
     public Uni<Response> write(@PathParam("orgnr") String orgnr, @PathParam("resource") String resource,
             @HeaderParam("Content-Type") String contentType, @HeaderParam("Prefer") String prefer,
-            @HeaderParam("Idempotency-Key") String idempotencyKey, String body) {
+            @HeaderParam("Idempotency-Key") String idempotencyKey, byte[] body) {
         String type = WRITABLE.get(resource);
         if (type == null) {
             throw new Rejection(404, Outcomes.error(IssueType.NOTSUPPORTED, VkpCode.INVALID_FORMAT, "vkp-endpoint",

@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import no.knutepunkt.ingest.config.IngestConfig;
 import no.knutepunkt.ingest.service.IngestService;
 import no.knutepunkt.ingest.service.IngestService.Receipt;
 import no.knutepunkt.model.event.MessageDenied;
@@ -33,24 +34,31 @@ public class Writes {
     private final IngestService ingest;
     private final RateLimiter rateLimiter;
     private final Admission admission;
+    private final long maxBodyBytes;
 
-    public Writes(IngestService ingest, RateLimiter rateLimiter, Admission admission) {
+    public Writes(IngestService ingest, RateLimiter rateLimiter, Admission admission, IngestConfig config) {
         this.ingest = ingest;
         this.rateLimiter = rateLimiter;
         this.admission = admission;
+        this.maxBodyBytes = config.limits().maxBodyBytes();
     }
 
     /** The common path of every write surface, once the caller is known. */
     public Uni<Response> write(String orgnr, Sender sender, String channel, String type, String contentType, String prefer,
-            String idempotencyKey, String body) {
+            String idempotencyKey, byte[] body) {
         rateLimiter.admit(sender.clientId());
         if (!Orgnr.isWellFormed(orgnr)) {
             throw new Rejection(400, Outcomes.of(IssueSeverity.ERROR, IssueType.VALUE, VkpCode.INVALID_ORG,
                     "orgnr-format", null, "the municipality must be a 9-digit organisation number"));
         }
         requireJson(contentType);
+        if (body.length > maxBodyBytes) {
+            // a body sent without a length (chunked) is measured here, as it was read
+            throw new Rejection(413, RequestLimits.tooLarge(maxBodyBytes));
+        }
         boolean wait = prefer == null || !prefer.toLowerCase().contains("respond-async");
-        return admission.admit(() -> ingest.receive(orgnr, sender, channel, type, body, wait, idempotencyKey))
+        return admission.admit(() -> ingest.receive(orgnr, sender, channel, type, () -> BodyText.decode(contentType,
+                body), wait, idempotencyKey))
                 .map(receipt -> answer(type, receipt));
     }
 

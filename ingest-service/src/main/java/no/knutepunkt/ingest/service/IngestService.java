@@ -3,6 +3,9 @@ package no.knutepunkt.ingest.service;
 import no.knutepunkt.model.kafka.LogFields;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import no.knutepunkt.ingest.IdempotencyClaim;
 import jakarta.enterprise.context.ApplicationScoped;
 import no.knutepunkt.ingest.config.IngestConfig;
 import no.knutepunkt.ingest.fhir.BundleInspector;
@@ -25,13 +28,17 @@ import no.knutepunkt.model.crypto.PayloadVault;
 import no.knutepunkt.model.identity.PatientPseudonym;
 import no.knutepunkt.model.metrics.FlowMetrics;
 
+import org.apache.kafka.common.errors.RecordTooLargeException;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /** Accepts a vendor's message: inspect, pseudonymise, write the received event, and only then answer. */
 @ApplicationScoped
@@ -76,32 +83,97 @@ public class IngestService {
     /**
      * Answers once the received event is durably in Kafka, and consent has decided or the wait is over. A retry
      * (same Idempotency-Key, or same Bundle.identifier, from the same sender to the same municipality) gets the first
-     * message's answer; the same key with another body is refused with 422.
+     * message's answer, waiting for it while the first is still being written; the same key with another body is
+     * refused with 422. Decoding, parsing and checking the body are CPU work and run on a worker thread, never on
+     * the event loop that serves every other request.
      */
-    public Uni<Receipt> receive(String orgnr, Sender sender, String channel, String expectedType, String body,
+    public Uni<Receipt> receive(String orgnr, Sender sender, String channel, String expectedType,
+            Supplier<String> body, boolean waitForDecision, String idempotencyKey) {
+        return offTheEventLoop(() -> {
+            String text = body.get();
+            return new Read(text, inspector.inspect(text, expectedType));
+        }).chain(read -> receive(orgnr, sender, channel, read.text(), read.inspection(), waitForDecision,
+                idempotencyKey));
+    }
+
+    private record Read(String text, Inspection inspection) {
+    }
+
+    private Uni<Receipt> receive(String orgnr, Sender sender, String channel, String body, Inspection inspection,
             boolean waitForDecision, String idempotencyKey) {
-        Inspection inspection = inspector.inspect(body, expectedType);
         String messageId = UUID.randomUUID().toString();
         String bodyHash = sha256(body);
+        // keyed: an Idempotency-Key or Bundle.identifier may be a national id, which an unkeyed hash would give away
         String keyHash = idempotencyKey != null && !idempotencyKey.isBlank()
-                ? sha256(sender.vkpId() + "|" + orgnr + "|key|" + idempotencyKey)
-                : inspection.businessId() != null ? sha256(sender.vkpId() + "|" + orgnr + "|bundle|"
-                        + inspection.businessId()) : null;
+                ? pseudonym.of("idempotency|" + sender.vkpId() + "|" + orgnr + "|key", idempotencyKey)
+                : inspection.businessId() != null ? pseudonym.of("idempotency|" + sender.vkpId() + "|" + orgnr
+                        + "|bundle", inspection.businessId()) : null;
         if (keyHash == null) {
             return accept(orgnr, sender, channel, body, bodyHash, inspection, messageId, null, waitForDecision);
         }
-        return idempotency.claim(keyHash, messageId, bodyHash).chain(claim -> {
+        return idempotency.claim(keyHash, messageId, bodyHash, CLAIM_LEASE).chain(claim -> {
             if (claim.messageId.equals(messageId)) {
                 return accept(orgnr, sender, channel, body, bodyHash, inspection, messageId, keyHash, waitForDecision)
-                        .onFailure().call(() -> idempotency.release(keyHash, messageId));
+                        .onFailure().call(e -> idempotency.release(keyHash, messageId, statusOf(e),
+                                Outcomes.toJson(outcomeOf(e))));
             }
             if (!claim.bodySha256.equals(bodyHash)) {
                 throw new Rejection(422, Outcomes.error(IssueType.CONFLICT, VkpCode.INVALID, "idempotency-key-reuse",
                         "this idempotency key (or Bundle.identifier) was used for message " + claim.messageId
                                 + " with a different body"));
             }
+            return outcomeOfFirst(keyHash, Instant.now().plus(CLAIM_LEASE));
+        });
+    }
+
+    /** How long a claim may stay pending before a retry takes it over (its writer died): well past a log write. */
+    static final Duration CLAIM_LEASE = Duration.ofSeconds(30);
+    private static final Duration CLAIM_POLL = Duration.ofMillis(50);
+
+    /**
+     * A duplicate answers what its first copy came to: accepted only once that is on the log, or the very refusal
+     * its sender heard. It waits while the first is being written, and never answers for a claim that was released.
+     */
+    private Uni<Receipt> outcomeOfFirst(String keyHash, Instant until) {
+        return idempotency.find(keyHash).chain(claim -> {
+            if (claim == null || IdempotencyClaim.PENDING.equals(claim.state)) {
+                if (Instant.now().isAfter(until)) {
+                    throw Rejection.retryLater(503, 2, Outcomes.error(IssueType.TRANSIENT, VkpCode.OTHER,
+                            "idempotency-pending", "the first copy of this message is still being stored; send it "
+                                    + "again shortly"));
+                }
+                return Uni.createFrom().voidItem().onItem().delayIt().by(CLAIM_POLL)
+                        .chain(() -> outcomeOfFirst(keyHash, until));
+            }
+            if (IdempotencyClaim.RELEASED.equals(claim.state)) {
+                throw new Rejection(claim.refusalStatus, Outcomes.fromJson(claim.refusal));
+            }
             return replay(claim.messageId);
         });
+    }
+
+    private static int statusOf(Throwable e) {
+        return e instanceof Rejection r ? r.status() : 500;
+    }
+
+    private static OperationOutcome outcomeOf(Throwable e) {
+        return e instanceof Rejection r ? r.outcome() : Outcomes.error(IssueType.EXCEPTION, VkpCode.OTHER,
+                "internal", "the message could not be stored and was not accepted; send it again");
+    }
+
+    /** Runs CPU work on a worker thread and goes on on the request's own Vert.x context (its database session's). */
+    static <T> Uni<T> offTheEventLoop(Supplier<T> work) {
+        Context context = Vertx.currentContext();
+        if (context == null) {
+            return Uni.createFrom().item(work);
+        }
+        return Uni.createFrom().emitter(emitter -> context.<T>executeBlocking(work::get, false).onComplete(done -> {
+            if (done.succeeded()) {
+                emitter.complete(done.result());
+            } else {
+                emitter.fail(done.cause());
+            }
+        }));
     }
 
     /** The first answer again: denied if consent denied it, otherwise accepted. */
@@ -128,7 +200,7 @@ public class IngestService {
     private Uni<Receipt> publish(String orgnr, Sender sender, String channel, String sealed, String bodyHash,
             Inspection inspection, String messageId, String patientKey, String keyHash, boolean waitForDecision) {
         MessageReceived received = new MessageReceived(messageId, orgnr, sender, channel, inspection.kind(),
-                inspection.resourceTypes(), inspection.businessId(), patientKey, bodyHash, sealed,
+                inspection.resourceTypes(), patientKey, bodyHash, sealed,
                 Instant.now().truncatedTo(ChronoUnit.MICROS), keyHash);
         EventEnvelope envelope = EventEnvelope.create(SOURCE, patientKey, messageId, null, received);
         LogFields.follow(messageId);
@@ -139,10 +211,17 @@ public class IngestService {
         return publisher.publish(envelope)
                 .onFailure().transform(e -> {
                     decisions.forget(messageId);
+                    if (e instanceof RecordTooLargeException) {
+                        // permanent: sending it again cannot help, so it must not read like a timeout
+                        return new Rejection(413, Outcomes.error(IssueType.TOOCOSTLY, VkpCode.INVALID_FORMAT,
+                                "log-record-size", "the message is too large to be stored and was not accepted"));
+                    }
                     // not durably stored means not accepted: the vendor must retry, and the answer says so
                     return new Rejection(504, Outcomes.error(IssueType.TIMEOUT, VkpCode.TIMED_OUT, "log-write",
                             "the message could not be stored in time and was not accepted; send it again"));
                 })
+                // from here on a retry of it is answered with this message
+                .call(() -> keyHash == null ? Uni.createFrom().voidItem() : idempotency.stored(keyHash, messageId))
                 .invoke(() -> metrics.count(received, orgnr, received.kind(), sender.vkpId()))
                 .chain(() -> projection.apply(envelope))
                 .chain(() -> waitForDecision ? decisions.decision(messageId, config.decisionWait())

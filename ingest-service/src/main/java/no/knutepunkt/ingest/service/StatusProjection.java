@@ -3,6 +3,7 @@ package no.knutepunkt.ingest.service;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import no.knutepunkt.ingest.repository.IdempotencyRepository;
 import no.knutepunkt.ingest.repository.MessageStatusRepository;
 import no.knutepunkt.ingest.repository.MessageStatusRepository.Step;
 import no.knutepunkt.model.event.DeliveryAttemptFailed;
@@ -24,9 +25,11 @@ import no.knutepunkt.model.event.EventCodec;
 public class StatusProjection {
 
     private final MessageStatusRepository repository;
+    private final IdempotencyRepository idempotency;
 
-    public StatusProjection(MessageStatusRepository repository) {
+    public StatusProjection(MessageStatusRepository repository, IdempotencyRepository idempotency) {
         this.repository = repository;
+        this.idempotency = idempotency;
     }
 
     @WithTransaction
@@ -40,7 +43,13 @@ public class StatusProjection {
                     .replaceWithVoid();
         }
         Step step = stepOf(envelope.payload());
-        return step == null ? Uni.createFrom().voidItem() : repository.record(step).replaceWithVoid();
+        Uni<Void> recorded = step == null ? Uni.createFrom().voidItem() : repository.record(step).replaceWithVoid();
+        if (envelope.payload() instanceof MessageReceived m && m.idempotencyKey() != null) {
+            // the log says the message is stored: its key answers retries, whatever became of the write's own claim
+            return recorded.chain(() -> idempotency.restore(m.idempotencyKey(), m.messageId(), m.payloadSha256(),
+                    m.receivedAt()));
+        }
+        return recorded;
     }
 
     static Step stepOf(EventData data) {

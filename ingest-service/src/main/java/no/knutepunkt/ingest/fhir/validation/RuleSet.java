@@ -22,7 +22,9 @@ public record RuleSet(String name, Map<String, Mode> modes) {
             "vkp-business-identifier-system", Mode.WARN,
             "vkp-encounter-class", Mode.WARN,
             "vkp-composition-section-code", Mode.WARN,
-            "bundle-document-composition-first", Mode.WARN));
+            "bundle-document-composition-first", Mode.WARN,
+            "json-duplicate-key", Mode.WARN,
+            "identifier-characters", Mode.WARN));
 
     /** The profiles as written: only the extensible section binding warns. */
     public static final RuleSet STRICT = new RuleSet("strict-1", Map.of(
