@@ -55,8 +55,13 @@ public class Delivery extends PanacheEntityBase {
     public Instant routedAt;
     public String state;
     public int attempts;
-    /** Failed attempts that count toward the bound: those made while the EPJ was otherwise answering (not probes). */
+    /**
+     * Failed attempts that count toward the bound: those made while the circuit was closed, and probes the EPJ answered
+     * with an error (it is up, and fails this message).
+     */
     public int strikes;
+    /** Answered failures in a row with the same error (a poison message); unanswered ones leave it as it is. */
+    public int sameFailures;
     public Instant firstAttemptAt;
     public Instant nextAttemptAt;
     @Column(length = 2000)

@@ -82,6 +82,8 @@ class HubFlowTest {
     @Order(2)
     void invalidFixturesGetAnOperationOutcomeAndNeverReachTheEpj() throws Exception {
         int before = count("MedicationDispense");
+        int receivedBefore = new TopicProbe(Hub.KAFKA).readAll(List.of(Topics.MESSAGES_RECEIVED),
+                Duration.ofSeconds(2)).size();
         for (String name : List.of("05-invalid-missing-patient-identifier.json", "06-invalid-unknown-resource-type.json")) {
             Hub.Result sent = Hub.run("send", fixture(name).toString());
             assertEquals(2, sent.exit(), sent.output());
@@ -93,10 +95,9 @@ class HubFlowTest {
         assertEquals(0, JSON.readTree(Hub.http("GET", Hub.EPJ + "/fhir/MedicationDispense?identifier="
                 + "urn:ietf:rfc:3986%7Curn:uuid:b7d74ee6-ca5d-49cb-8d2b-ded40bcd2226", null, null).body())
                 .path("total").asInt());
-        List<ConsumerRecord<String, String>> received = new TopicProbe(Hub.KAFKA)
-                .readAll(List.of(Topics.MESSAGES_RECEIVED), Duration.ofSeconds(2));
-        assertTrue(received.stream().noneMatch(r -> r.value().contains("2bd9a453-17d0-4773-a9df-e10a26529969")
-                || r.value().contains("70049e0d-c238-462b-8d4d-c076ef484614")), "rejected bundles are not in the log");
+        // (the bundles' identifiers are not on the log in clear even for accepted ones: count the events)
+        assertEquals(receivedBefore, new TopicProbe(Hub.KAFKA).readAll(List.of(Topics.MESSAGES_RECEIVED),
+                Duration.ofSeconds(2)).size(), "rejected bundles are not in the log");
     }
 
     @Test

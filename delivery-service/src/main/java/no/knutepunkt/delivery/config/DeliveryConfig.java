@@ -10,9 +10,15 @@ public interface DeliveryConfig {
 
     /**
      * Failed attempts per message, made while its EPJ was otherwise answering, after which it becomes a dead letter.
-     * Probes of an EPJ whose circuit is open do not count.
+     * Probes of an EPJ whose circuit is open count only when the EPJ answered them (with an error).
      */
     int maxAttempts();
+
+    /**
+     * Answered failures in a row with the same error after which a message is a dead letter whatever the circuit's
+     * state: a message the EPJ fails the same way every time must not hold its patient's queue or its EPJ.
+     */
+    int maxSameFailures();
 
     /** Age (since its first attempt) after which a message that fails again (not as a probe) becomes a dead letter. */
     Duration maxAge();

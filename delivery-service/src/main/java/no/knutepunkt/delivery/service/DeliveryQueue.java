@@ -82,23 +82,30 @@ public class DeliveryQueue {
 
     /**
      * Records one attempt: delivered; or failed, to be tried again after a backoff; or a dead letter when the EPJ
-     * refused it or the bound on attempts or age is reached. A probe of an EPJ whose circuit is open does not count
-     * toward the bound: it says the EPJ is down, not that the message is bad, and an outage of any length must not
-     * turn waiting messages into dead letters. Nor does it grow the message's backoff: a failed probe is tried again
-     * when the circuit next lets one through ({@code probeAgainAt}), so the EPJ is found back within the circuit's
-     * longest open period however long it was down.
+     * refused it, the bound on attempts or age is reached, or the EPJ answered it with the same error
+     * {@code max-same-failures} times in a row. A probe of an EPJ whose circuit is open that got no answer (or one that
+     * says the EPJ is unavailable) does not count toward the bounds: it says the EPJ is down, not that the message is
+     * bad, and an outage of any length must not turn waiting messages into dead letters. A probe the EPJ answered with
+     * another error counts: the EPJ is up and fails this message, which would otherwise be probed for ever while its
+     * patient's later messages wait behind it. Nor does a probe grow the message's backoff: a failed probe is tried
+     * again when the circuit next lets one through ({@code probeAgainAt}), so the EPJ is found back within the
+     * circuit's longest open period however long it was down.
      */
     public Uni<Void> record(Delivery d, Attempt attempt, Instant probeAgainAt) {
         boolean probe = probeAgainAt != null;
         Instant now = now();
         int attempts = d.attempts + 1;
-        int strikes = d.strikes + (attempt.delivered() || probe ? 0 : 1);
+        boolean answered = !attempt.delivered() && attempt.answered();
+        int strikes = d.strikes + (attempt.delivered() || probe && !answered ? 0 : 1);
+        int sameFailures = attempt.delivered() ? 0
+                : !answered ? d.sameFailures
+                : attempt.error().equals(d.lastError) ? d.sameFailures + 1 : 1;
         Instant first = d.firstAttemptAt == null ? now : d.firstAttemptAt;
         EventData outcome;
         if (attempt.delivered()) {
             outcome = new MessageDelivered(d.messageId, d.orgnr, d.endpoint, attempts, attempt.status(), now);
-        } else if (attempt.refused() || !probe && (strikes >= config.maxAttempts()
-                || !now.isBefore(first.plus(config.maxAge())))) {
+        } else if (attempt.refused() || sameFailures >= config.maxSameFailures() || !probe
+                && (strikes >= config.maxAttempts() || !now.isBefore(first.plus(config.maxAge())))) {
             outcome = new DeliveryFailed(d.messageId, d.orgnr, d.endpoint, attempts, attempt.error(), now);
         } else {
             outcome = new DeliveryAttemptFailed(d.messageId, d.orgnr, d.endpoint, attempts, attempt.error(),
@@ -111,6 +118,7 @@ public class DeliveryQueue {
                     }
                     row.attempts = attempts;
                     row.strikes = strikes;
+                    row.sameFailures = sameFailures;
                     row.firstAttemptAt = first;
                     row.lastError = attempt.error();
                     row.updatedAt = now;
@@ -178,6 +186,7 @@ public class DeliveryQueue {
                         if (Delivery.DEAD.equals(from)) {
                             row.state = Delivery.WAITING;
                             row.strikes = 0;
+                            row.sameFailures = 0;
                             row.firstAttemptAt = null;
                             row.nextAttemptAt = e.handledAt();
                         }
@@ -208,6 +217,7 @@ public class DeliveryQueue {
                 if (Delivery.DELIVERED.equals(row.state) || Delivery.DEAD.equals(row.state)) {
                     row.state = Delivery.WAITING;
                     row.strikes = 0;
+                    row.sameFailures = 0;
                     row.firstAttemptAt = null;
                     row.nextAttemptAt = e.redrivenAt();
                 }

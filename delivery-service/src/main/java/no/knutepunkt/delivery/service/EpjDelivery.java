@@ -48,6 +48,11 @@ public class EpjDelivery {
         public boolean delivered() {
             return error == null;
         }
+
+        /** The EPJ answered, and not to say it is unavailable (an outage, not a judgement of this message). */
+        public boolean answered() {
+            return status != 0 && status != 429 && status != 502 && status != 503 && status != 504;
+        }
     }
 
     static final String HELSEPLATTFORMEN = "helseplattformen";
@@ -122,6 +127,10 @@ public class EpjDelivery {
                     TransactionBuilder.transaction(d.messageId, payload, d.journalType), null, bearer));
         } catch (EpjCredentials.Unavailable e) {
             return new Attempt(0, e.getMessage(), false);
+        } catch (RuntimeException e) {
+            // the message could not be made into a request: it will fail the same way every time
+            return new Attempt(0, "the message could not be made into a request for the EPJ ("
+                    + e.getClass().getSimpleName() + ")", true);
         } catch (IOException e) {
             return new Attempt(0, e.getClass().getSimpleName() + " calling EPJ", false);
         } catch (InterruptedException e) {

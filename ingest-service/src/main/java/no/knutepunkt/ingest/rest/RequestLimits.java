@@ -2,6 +2,7 @@ package no.knutepunkt.ingest.rest;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -116,9 +117,13 @@ public class RequestLimits {
         }
     }
 
-    /** Answers and, for a request whose body may still be coming, closes the connection after the answer. */
+    /**
+     * Answers and, for a request whose body may still be coming, closes its HTTP/1 connection after the answer (an
+     * HTTP/2 connection carries other requests: there the stream alone ends).
+     */
     private static void refuse(RoutingContext rc, int status, OperationOutcome why) {
-        boolean close = !rc.request().isEnded() || status == 408 || status == 413;
+        boolean close = (!rc.request().isEnded() || status == 408 || status == 413)
+                && rc.request().version() != HttpVersion.HTTP_2;
         var response = rc.response().setStatusCode(status).putHeader("Content-Type", OutcomeMappers.FHIR_JSON);
         if (close) {
             response.putHeader("Connection", "close");

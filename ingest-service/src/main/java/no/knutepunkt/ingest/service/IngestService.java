@@ -220,10 +220,10 @@ public class IngestService {
                     return new Rejection(504, Outcomes.error(IssueType.TIMEOUT, VkpCode.TIMED_OUT, "log-write",
                             "the message could not be stored in time and was not accepted; send it again"));
                 })
-                // from here on a retry of it is answered with this message
-                .call(() -> keyHash == null ? Uni.createFrom().voidItem() : idempotency.stored(keyHash, messageId))
                 .invoke(() -> metrics.count(received, orgnr, received.kind(), sender.vkpId()))
                 .chain(() -> projection.apply(envelope))
+                // from here on a retry is answered with this message, whose status can then be read at once
+                .call(() -> keyHash == null ? Uni.createFrom().voidItem() : idempotency.stored(keyHash, messageId))
                 .chain(() -> waitForDecision ? decisions.decision(messageId, config.decisionWait())
                         : Uni.createFrom().<EventEnvelope>nullItem())
                 // likewise the decision: a vendor told 403 who reads the status at once must read "denied"

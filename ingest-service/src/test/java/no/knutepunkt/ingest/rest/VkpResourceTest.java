@@ -220,9 +220,9 @@ class VkpResourceTest {
                 ids.add(answer.get());
             }
             assertEquals(1, ids.size(), "one message id for 50 concurrent sends");
-            String bundleId = EventCodec.mapper().readTree(body).path("identifier").path("value").asText();
+            String messageId = ids.iterator().next();
             long received = new TopicProbe(bootstrap).readAll(List.of(Topics.MESSAGES_RECEIVED), Duration.ofSeconds(2))
-                    .stream().filter(r -> r.value().contains(bundleId)).count();
+                    .stream().filter(r -> EventCodec.decode(r.value()).correlationid().equals(messageId)).count();
             assertEquals(1, received, "one received event");
         } finally {
             pool.shutdownNow();
