@@ -107,6 +107,15 @@ class DeployManifestsTest {
             }
         }
 
+        // the vendor API's ingress: bodies buffered by the controller, its limits those of ingest
+        JsonNode ingress = ofKind(docs, "Ingress").stream().filter(i -> i.at("/metadata/name").asText()
+                .equals("ingest-service")).findFirst().orElseThrow();
+        JsonNode annotations = ingress.at("/metadata/annotations");
+        assertEquals("1m", annotations.path("nginx.ingress.kubernetes.io/proxy-body-size").asText(), "1 MB as ingest");
+        assertEquals("on", annotations.path("nginx.ingress.kubernetes.io/proxy-request-buffering").asText());
+        assertTrue(annotations.path("nginx.ingress.kubernetes.io/proxy-read-timeout").asInt() >= 10,
+                "the controller waits longer than ingest's decision wait and log write");
+
         // secrets: referenced, never written here; config holds no secret-looking key
         assertTrue(ofKind(docs, "Secret").isEmpty(), "no Secret in the manifests");
         for (JsonNode cm : ofKind(docs, "ConfigMap")) {

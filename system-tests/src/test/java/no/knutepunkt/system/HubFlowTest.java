@@ -811,9 +811,28 @@ class HubFlowTest {
 
     @Test
     @Order(9)
-    void noNationalIdOrNameInLogsMetricsKafkaKeysOrHeaders() throws Exception {
+    void noNationalIdOrNameInLogsMetricsTopicsOrDatabases() throws Exception {
         List<String> personalData = new ArrayList<>(PERSONAL_DATA);
         personalData.addAll(SENT_PATIENTS);
+        // a national id where a vendor should not put it (it happens): Bundle.identifier, the Idempotency-Key and free
+        // text; through every stage, deep validation (whose findings quote it) and the audit index
+        String nationalId = PERSONAL_DATA.get(0);
+        String planted = fresh("01-medication-dispense-success.json")
+                .replaceFirst("\"value\": \"urn:uuid:[0-9a-f-]+\"", "\"value\": \"" + nationalId + "\"")
+                .replace("Morgendose kl. 08:00", "Morgendose til " + nationalId + " kl. 08:00");
+        String vendor = Hub.token("vendor");
+        HttpResponse<String> sent = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create(Hub.INGEST + "/epj/r4/" + ORGNR + "/bundle"))
+                .header("Authorization", "Bearer " + vendor).header("Content-Type", "application/fhir+json")
+                .header("Idempotency-Key", nationalId).POST(java.net.http.HttpRequest.BodyPublishers.ofString(planted))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, sent.statusCode(), sent.body());
+        String status = Hub.INGEST + "/v1/Bundle/" + sent.headers().firstValue("X-Message-Id").orElseThrow()
+                + "/$status";
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            JsonNode s = JSON.readTree(Hub.http("GET", status, vendor, null).body());
+            return "delivered".equals(s.path("state").asText()) && s.has("validation");
+        });
         List<Path> logs;
         try (Stream<Path> files = Files.list(Hub.HOME.resolve("logs"))) {
             logs = files.toList();
@@ -831,12 +850,40 @@ class HubFlowTest {
         assertTrue(records.size() > 20, "the log holds the run's events");
         for (ConsumerRecord<String, String> r : records) {
             for (String pd : personalData) {
+                // payloads and the validator's texts are sealed; everything else of an event is in clear
+                assertFalse(r.value().contains(pd), pd + " in clear in an event on " + r.topic() + " @" + r.offset());
                 assertFalse(r.key() != null && r.key().contains(pd), "key of " + r.topic());
                 for (Header h : r.headers()) {
                     assertFalse(new String(h.value(), StandardCharsets.UTF_8).contains(pd), "header " + h.key());
                 }
             }
         }
+        // every row of every table of every database of the hub
+        int rows = 0;
+        for (String database : List.of("ingest", "consent", "routing", "delivery", "audit", "vault")) {
+            try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:"
+                    + Hub.POSTGRES_PORT + "/" + database, "postgres", "postgres")) {
+                List<String> tables = new ArrayList<>();
+                try (java.sql.ResultSet t = db.getMetaData().getTables(null, "public", "%", new String[] {"TABLE"})) {
+                    while (t.next()) {
+                        tables.add(t.getString("TABLE_NAME"));
+                    }
+                }
+                for (String table : tables) {
+                    try (java.sql.ResultSet row = db.createStatement().executeQuery("select t::text from \""
+                            + table + "\" t")) {
+                        while (row.next()) {
+                            rows++;
+                            for (String pd : personalData) {
+                                assertFalse(row.getString(1).contains(pd), pd + " in clear in " + database + "."
+                                        + table);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(rows > 100, "the databases hold the run's projections: " + rows + " rows");
         // each service's metrics: the business metric after the run's flows, and no person in any of them
         Map<String, String> metrics = new java.util.LinkedHashMap<>();
         for (String service : List.of(Hub.INGEST, Hub.CONSENT, Hub.ROUTING, Hub.DELIVERY, Hub.AUDIT)) {
