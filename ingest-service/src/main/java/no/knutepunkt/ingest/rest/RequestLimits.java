@@ -5,7 +5,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import no.knutepunkt.ingest.config.IngestConfig;
@@ -22,8 +21,8 @@ import java.util.Map;
  * What the HTTP layer refuses before a request reaches a resource, each with an OperationOutcome like every other
  * answer:
  * <ul>
- * <li>a body over the limit: a declared one before it is read, one without a length (chunked) as soon as it has
- * grown past it (413);</li>
+ * <li>a declared body over the limit, before it is read (413; a body without a length is measured once read, in
+ * {@link Writes}, up to the server's own cap, {@code quarkus.http.limits.max-body-size});</li>
  * <li>headers or a request line too long to be a VKP request (431, 414: the server's own limits sit above these, so
  * that it is this handler that answers);</li>
  * <li>a path with {@code ;parameters}: JAX-RS would drop them, so {@code /epj/r4/312229544;x/bundle} would pass for the
@@ -55,9 +54,6 @@ public class RequestLimits {
 
     void install(@Observes Router router) {
         router.route().order(-100).handler(this::check).failureHandler(this::failed);
-        // a body without a length (chunked) is read here, counted as it comes: past the limit the handler fails the
-        // request with 413, which failed() answers like every other refusal
-        router.route().order(-99).handler(BodyHandler.create(false).setBodyLimit(maxBytes));
     }
 
     private void check(RoutingContext rc) {
@@ -99,7 +95,7 @@ public class RequestLimits {
         rc.next();
     }
 
-    private static OperationOutcome tooLarge(long maxBytes) {
+    static OperationOutcome tooLarge(long maxBytes) {
         return Outcomes.error(IssueType.TOOCOSTLY, VkpCode.INVALID_FORMAT, "body-size",
                 "the body is larger than " + maxBytes + " bytes");
     }

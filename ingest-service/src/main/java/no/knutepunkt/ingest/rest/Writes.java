@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import no.knutepunkt.ingest.config.IngestConfig;
 import no.knutepunkt.ingest.service.IngestService;
 import no.knutepunkt.ingest.service.IngestService.Receipt;
 import no.knutepunkt.model.event.MessageDenied;
@@ -33,11 +34,13 @@ public class Writes {
     private final IngestService ingest;
     private final RateLimiter rateLimiter;
     private final Admission admission;
+    private final long maxBodyBytes;
 
-    public Writes(IngestService ingest, RateLimiter rateLimiter, Admission admission) {
+    public Writes(IngestService ingest, RateLimiter rateLimiter, Admission admission, IngestConfig config) {
         this.ingest = ingest;
         this.rateLimiter = rateLimiter;
         this.admission = admission;
+        this.maxBodyBytes = config.limits().maxBodyBytes();
     }
 
     /** The common path of every write surface, once the caller is known. */
@@ -49,6 +52,10 @@ public class Writes {
                     "orgnr-format", null, "the municipality must be a 9-digit organisation number"));
         }
         requireJson(contentType);
+        if (body.length > maxBodyBytes) {
+            // a body sent without a length (chunked) is measured here, as it was read
+            throw new Rejection(413, RequestLimits.tooLarge(maxBodyBytes));
+        }
         boolean wait = prefer == null || !prefer.toLowerCase().contains("respond-async");
         return admission.admit(() -> ingest.receive(orgnr, sender, channel, type, () -> BodyText.decode(contentType,
                 body), wait, idempotencyKey))
