@@ -90,9 +90,18 @@ public final class DevTokens {
 
     /** Signs with any key; tests use it to forge tokens the services must refuse. */
     public static String sign(Map<String, Object> claims, PrivateKey key, String alg) {
+        return sign(Map.of("alg", alg, "typ", "at+jwt", "kid", "knutepunkt-dev"), claims, key);
+    }
+
+    /** Signs with this issuer's key under a header of the caller's (another {@code typ}, say). */
+    public String signWithHeader(Map<String, Object> header, Map<String, Object> claims) {
+        return sign(header, claims, key);
+    }
+
+    /** Signs with a key of the caller's under a header of the caller's: another issuer's, with its own kid. */
+    public static String sign(Map<String, Object> headerFields, Map<String, Object> claims, PrivateKey key) {
         try {
-            String header = B64.encodeToString(JSON.writeValueAsBytes(
-                    Map.of("alg", alg, "typ", "at+jwt", "kid", "knutepunkt-dev")));
+            String header = B64.encodeToString(JSON.writeValueAsBytes(headerFields));
             String payload = B64.encodeToString(JSON.writeValueAsBytes(claims));
             String input = header + "." + payload;
             Signature signature = Signature.getInstance("SHA256withRSA");

@@ -34,8 +34,9 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 0) {
-            usage();
+        if (args.length == 0 || Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            printUsage();
+            System.exit(args.length == 0 ? 64 : 0);
         }
         List<String> rest = new ArrayList<>(Arrays.asList(args).subList(1, args.length));
         int code = switch (args[0]) {
@@ -61,12 +62,16 @@ public final class Main {
     }
 
     private static int usage() {
+        printUsage();
+        System.exit(64);
+        return 64;
+    }
+
+    private static void printUsage() {
         System.err.println("""
                 usage: knutepunkt-cli keys | topics [--replicas N --min-insync N] | ready [PID@]URL... |
                        token vendor [--vkp-id ID] [--scope S]... | token admin|epj --orgnr N | token operator |
                        seed | send FILE [--org ORGNR] | audit-verify""");
-        System.exit(64);
-        return 64;
     }
 
     static DevTokens tokens() {
@@ -242,6 +247,13 @@ public final class Main {
         String messageId = response.headers().firstValue("X-Message-Id").orElseThrow();
         String location = response.headers().firstValue("Location").orElseThrow();
         System.out.println("message " + messageId + " accepted (HTTP " + response.statusCode() + ")");
+        // the warnings of the answer: what the lenient rules let pass, and a vendor should fix
+        for (JsonNode issue : JSON.readTree(response.body()).path("issue")) {
+            if ("warning".equals(issue.path("severity").asText())) {
+                System.out.println("  warning " + issue.path("extension").path(0).path("valueString").asText() + " at "
+                        + issue.path("expression").path(0).asText("?") + ": " + issue.path("diagnostics").asText());
+            }
+        }
         Instant deadline = Instant.now().plusSeconds(Long.parseLong(env("KNUTEPUNKT_SEND_TIMEOUT", "60")));
         String last = "";
         while (Instant.now().isBefore(deadline)) {

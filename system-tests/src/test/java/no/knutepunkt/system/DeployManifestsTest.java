@@ -89,6 +89,8 @@ class DeployManifestsTest {
             assertEquals("delete", t.at("/spec/config/cleanup.policy").asText(), name + " is never compacted");
             assertEquals("-1", t.at("/spec/config/retention.ms").asText(), name + " is kept forever");
             assertEquals("-1", t.at("/spec/config/retention.bytes").asText(), name + " has no size limit");
+            assertEquals(Integer.toString(Topics.MAX_EVENT_BYTES), t.at("/spec/config/max.message.bytes").asText(),
+                    name + " takes the largest event the hub writes");
             int partitions = Topics.all().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow()
                     .partitions();
             assertEquals(partitions, t.at("/spec/partitions").asInt(), name + " partitions as in Topics");

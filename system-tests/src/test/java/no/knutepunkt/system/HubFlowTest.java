@@ -78,6 +78,18 @@ class HubFlowTest {
         assertEquals(1, found.path("total").asInt(), found.toString());
     }
 
+    /** `./knutepunkt send --help` read "--help" as a file name and printed a stack trace. */
+    @Test
+    @Order(1)
+    void everyCommandsHelpIsItsUsageNeverAStackTrace() throws Exception {
+        for (String[] command : new String[][] {{"send", "--help"}, {"token", "vendor", "-h"}, {"up", "--help"}}) {
+            Hub.Result help = Hub.run(command);
+            assertEquals(0, help.exit(), String.join(" ", command) + ": " + help.output());
+            assertTrue(help.output().contains("usage"), help.output());
+            assertFalse(help.output().contains("Exception"), help.output());
+        }
+    }
+
     @Test
     @Order(2)
     void invalidFixturesGetAnOperationOutcomeAndNeverReachTheEpj() throws Exception {
@@ -141,18 +153,26 @@ class HubFlowTest {
         String vkpId = "Nyleverandor_" + UUID.randomUUID().toString().substring(0, 8) + "_" + ORGNR;
         String admin = Hub.token("admin", "--orgnr", ORGNR);
         String grants = Hub.CONSENT + "/consent/v1/municipalities/" + ORGNR + "/grants";
+        String vendor = Hub.token("vendor", "--vkp-id", vkpId);
+        String body = fresh("01-medication-dispense-success.json");
+        // sent before the municipality granted anything: denied; the vendor queues it to send again after onboarding
+        HttpResponse<String> early = Hub.http("POST", Hub.INGEST + "/epj/r4/" + ORGNR + "/bundle", vendor, body);
+        assertEquals(403, early.statusCode(), early.body());
         HttpResponse<String> granted = Hub.api("POST", grants, admin, "{\"vkpId\":\"" + vkpId + "\",\"vendor\":"
                 + "\"Nyleverandor\",\"system\":\"Dispenser\",\"scopes\":[\"nhn:vkp/api/user/bundle.write\"],"
                 + "\"legalBasis\":\"hol. § 3-2\"}");
         assertEquals(201, granted.statusCode(), granted.body());
         String grantId = JSON.readTree(granted.body()).path("grantId").asText();
 
-        String vendor = Hub.token("vendor", "--vkp-id", vkpId);
-        String body = fresh("01-medication-dispense-success.json");
         String dispenseId = JSON.readTree(body).path("entry").path(0).path("resource").path("identifier").path(0)
                 .path("value").asText();
+        // the same bundle sent again unchanged: decided afresh under the grant (the denial used to be replayed for ever)
+        await().atMost(Duration.ofSeconds(15)).until(() -> Hub.api("GET", grants + "/" + grantId, admin, null)
+                .statusCode() == 200);
         HttpResponse<String> sent = Hub.http("POST", Hub.INGEST + "/epj/r4/" + ORGNR + "/bundle", vendor, body);
         assertEquals(202, sent.statusCode(), sent.body());
+        assertFalse(early.headers().firstValue("X-Message-Id").equals(sent.headers().firstValue("X-Message-Id")),
+                "a new message, not the denied one");
         await().atMost(Duration.ofSeconds(60)).until(() -> countOf(List.of(dispenseId)) == 1);
 
         HttpResponse<String> revoked = Hub.api("POST", grants + "/" + grantId + "/revoke", admin,

@@ -11,6 +11,8 @@ import java.util.List;
  *                      in early events means a bundle)
  * @param resourceTypes the resource types in the message, in order
  * @param patientKey    pseudonymous key of the patient (never a national id), also the Kafka key
+ * @param payloadSha256 SHA-256 of the payload's canonical JSON (keys sorted, no whitespace, plain numbers), so that a
+ *                      re-serialized copy has the same one; of the bytes as received before 2026-12
  * @param idempotencyKey keyed hash of sender, municipality and the vendor's Idempotency-Key or Bundle.identifier;
  *                      null when the message had neither (added in a later release: absent in early events; an unkeyed
  *                      SHA-256 before 2026-12)

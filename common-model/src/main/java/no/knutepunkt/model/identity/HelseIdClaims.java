@@ -30,10 +30,27 @@ public final class HelseIdClaims {
     private HelseIdClaims() {
     }
 
-    /** The scopes of a token's space-separated {@code scope} claim. */
-    public static Set<String> scopes(String scopeClaim) {
-        return scopeClaim == null || scopeClaim.isBlank() ? Set.of()
-                : Set.of(scopeClaim.trim().split("\\s+"));
+    /**
+     * The scopes of a token's {@code scope} claim: a space-separated string (RFC 9068), or a JSON array of strings, as
+     * IdentityServer-based issuers such as HelseID send it.
+     */
+    public static Set<String> scopes(Object scopeClaim) {
+        if (scopeClaim instanceof Collection<?> values) {
+            Set<String> scopes = new java.util.HashSet<>();
+            for (Object value : values) {
+                scopes.addAll(scopes(unquoted(value)));
+            }
+            return Set.copyOf(scopes);
+        }
+        String claim = scopeClaim == null ? null : unquoted(scopeClaim);
+        return claim == null || claim.isBlank() ? Set.of() : Set.of(claim.trim().split("\\s+"));
+    }
+
+    /** A claim value as text: a JSON string value (jakarta.json's JsonString) prints with its quotes. */
+    private static String unquoted(Object value) {
+        String text = String.valueOf(value);
+        return value instanceof CharSequence || text.length() < 2 || !text.startsWith("\"") || !text.endsWith("\"")
+                ? text : text.substring(1, text.length() - 1);
     }
 
     /** The VKP scope for one resource and access, e.g. {@code nhn:vkp/api/user/bundle.write}. */

@@ -40,6 +40,13 @@ public final class Topics {
     public static final int REGISTER_PARTITIONS = 1;
 
     /**
+     * The largest event a topic takes and a producer sends: a body the hub accepts (1 MB) sealed (base64, 4/3) in its
+     * envelope is about 1.4 MB, so every accepted message fits on the log; Kafka's default (1 MiB) made bundles from
+     * about 750 KB fail to be stored.
+     */
+    public static final int MAX_EVENT_BYTES = 2 * 1024 * 1024;
+
+    /**
      * Settings for every topic. Audit history is kept forever ({@code retention.ms=-1}) and never compacted.
      * {@code min.insync.replicas} comes from the deployment (2 with 3 brokers in production, 1 locally).
      */
@@ -50,7 +57,8 @@ public final class Topics {
                 "retention.bytes", "-1",
                 "min.insync.replicas", Integer.toString(minInsyncReplicas),
                 "unclean.leader.election.enable", "false",
-                "message.timestamp.type", "CreateTime");
+                "message.timestamp.type", "CreateTime",
+                "max.message.bytes", Integer.toString(MAX_EVENT_BYTES));
     }
 
     public record Spec(String name, int partitions) {

@@ -19,7 +19,7 @@ public record ApiCaller(String clientId, String orgnr, String vkpId, Set<String>
     public static ApiCaller of(Function<String, Object> claim) {
         return new ApiCaller((String) claim.apply(HelseIdClaims.CLIENT_ID),
                 (String) claim.apply(HelseIdClaims.ORGNR_PARENT), (String) claim.apply(HelseIdClaims.VKP_ID),
-                HelseIdClaims.scopes((String) claim.apply("scope")));
+                HelseIdClaims.scopes(claim.apply("scope")));
     }
 
     /** Only the municipality's own administrator changes what is the municipality's. */

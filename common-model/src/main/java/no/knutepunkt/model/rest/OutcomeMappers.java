@@ -27,11 +27,20 @@ public class OutcomeMappers {
                 : Response.fromResponse(answer).header("Retry-After", rejection.retryAfterSeconds()).build();
     }
 
+    /**
+     * 401, with the challenge RFC 6750 asks: {@code error="invalid_token"} when a token was presented and refused (a
+     * client library then knows to fetch a new one), a bare {@code Bearer} when there was none.
+     */
     @ServerExceptionMapper({AuthenticationFailedException.class, UnauthorizedException.class})
-    public Response unauthenticated() {
+    public Response unauthenticated(RuntimeException e, jakarta.ws.rs.core.HttpHeaders headers) {
+        if (issuerUnavailable(e)) {
+            return issuerUnavailable();
+        }
+        boolean presented = headers.getHeaderString("Authorization") != null;
         return Response.fromResponse(outcome(401, Outcomes.error(IssueType.LOGIN, VkpCode.NOT_AUTHORIZED,
-                "helseid-token", "a valid HelseID access token is required (signature, issuer, audience, expiry)")))
-                .header("WWW-Authenticate", "Bearer").build();
+                "helseid-token", "a valid HelseID access token is required (signature, issuer, audience, expiry, "
+                        + "type at+jwt)")))
+                .header("WWW-Authenticate", presented ? "Bearer error=\"invalid_token\"" : "Bearer").build();
     }
 
     @ServerExceptionMapper
@@ -51,10 +60,33 @@ public class OutcomeMappers {
                     status == 405 || status == 404 ? VkpCode.INVALID : VkpCode.INVALID_FORMAT, "http-" + status,
                     web.getMessage()));
         }
+        if (issuerUnavailable(e)) {
+            return issuerUnavailable();
+        }
         String ref = java.util.UUID.randomUUID().toString();
         LOG.errorf("unexpected error %s: %s", ref, e.getClass().getName());
         return outcome(500, Outcomes.error(IssueType.EXCEPTION, VkpCode.OTHER, "internal",
                 "internal error; reference " + ref));
+    }
+
+    /**
+     * The token issuer (HelseID) could not be reached for its keys, so no token can be checked: the caller is not at
+     * fault and may send again shortly (a 500 said otherwise).
+     */
+    private static Response issuerUnavailable() {
+        return Response.fromResponse(outcome(503, Outcomes.error(IssueType.TRANSIENT, VkpCode.OTHER,
+                "token-issuer-unavailable", "the token issuer's keys cannot be read just now, so no token can be "
+                        + "checked; nothing was accepted, send it again shortly"))).header("Retry-After", 5).build();
+    }
+
+    /** Quarkus OIDC's own exception, somewhere in the chain (common-model does not depend on quarkus-oidc). */
+    private static boolean issuerUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getClass().getName().equals("io.quarkus.oidc.OIDCException")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static Response outcome(int status, OperationOutcome outcome) {

@@ -152,6 +152,17 @@ class GrantResourceTest {
                 .body("findAll { it.vkpId == '" + vkpId + "' }.size()", equalTo(1));
     }
 
+    /** IdentityServer-based issuers (HelseID) send scope as a JSON array; it answered 500 (a cast to String). */
+    @Test
+    void anAdministratorWhoseTokenCarriesScopeAsAnArrayIsServed() {
+        var claims = TOKENS.baseClaims("kommune-" + ORGNR + "-admin", List.of());
+        claims.put("scope", List.of("openid", no.knutepunkt.model.identity.HelseIdClaims.SCOPE_CONSENT_ADMIN));
+        claims.put(no.knutepunkt.model.identity.HelseIdClaims.ORGNR_PARENT, ORGNR);
+        given().auth().oauth2(TOKENS.sign(claims)).get(grants(ORGNR)).then().statusCode(200);
+        claims.put("scope", List.of("openid"));
+        given().auth().oauth2(TOKENS.sign(claims)).get(grants(ORGNR)).then().statusCode(403);
+    }
+
     @Test
     void aVendorListsTheGrantsNamingItsOwnVkpIdAndNoOthers() {
         String vkpId = newSender();

@@ -59,6 +59,16 @@ public class IdempotencyRepository implements PanacheRepositoryBase<IdempotencyC
     }
 
     /**
+     * Consent denied the key's message: the key is free again, with no answer to repeat, so that the same message
+     * sent once the grant is given is decided afresh.
+     */
+    public Uni<Void> releaseDenied(String keyHash, String messageId) {
+        return Panache.withTransaction(() -> update("state = ?1, refusalStatus = null, refusal = null"
+                + " where keyHash = ?2 and messageId = ?3 and state = ?4", IdempotencyClaim.RELEASED, keyHash,
+                messageId, IdempotencyClaim.STORED)).replaceWithVoid();
+    }
+
+    /**
      * A received event on the log holds its key as stored: a rebuild restores the claims this way, and a claim whose
      * writer died after the broker had its event (or was told of a timeout when the broker had it after all) ends
      * stored instead of pending or released.

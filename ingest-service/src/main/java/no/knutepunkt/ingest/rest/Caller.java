@@ -15,7 +15,7 @@ record Caller(String vkpId, String clientId, String clientAmr, Set<String> scope
 
     static Caller of(JsonWebToken token) {
         return new Caller(token.getClaim(HelseIdClaims.VKP_ID), token.getClaim(HelseIdClaims.CLIENT_ID),
-                token.getClaim(HelseIdClaims.CLIENT_AMR), HelseIdClaims.scopes(token.getClaim("scope")),
+                token.getClaim(HelseIdClaims.CLIENT_AMR), HelseIdClaims.scopes(token.<Object>getClaim("scope")),
                 token.getClaim(HelseIdClaims.ORGNR_PARENT));
     }
 

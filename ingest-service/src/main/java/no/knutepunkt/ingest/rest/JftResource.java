@@ -48,7 +48,7 @@ public class JftResource {
     /** {@code GET /v1/metadata}: the CapabilityStatement of this surface, readable without a token. */
     @GET
     @PermitAll
-    @Produces(VkpResource.FHIR_JSON)
+    @Produces({VkpResource.FHIR_JSON, MediaType.APPLICATION_JSON})
     public String metadata(@PathParam("type") String type) {
         if (!"metadata".equals(type)) {
             throw new jakarta.ws.rs.NotFoundException();
@@ -68,7 +68,7 @@ public class JftResource {
     @APIResponse(responseCode = "503", description = "too many writes in flight: not accepted; see Retry-After")
     @POST
     @Consumes(MediaType.WILDCARD)
-    @Produces(VkpResource.FHIR_JSON)
+    @Produces({VkpResource.FHIR_JSON, MediaType.APPLICATION_JSON})
     public Uni<Response> write(@PathParam("type") String type, @HeaderParam("Content-Type") String contentType,
             @HeaderParam("Prefer") String prefer, @HeaderParam("Idempotency-Key") String idempotencyKey,
             byte[] body) {

@@ -26,13 +26,17 @@ import java.util.TreeSet;
 @Path("/epj/r4/metadata")
 public class MetadataResource {
 
-    private final String vkp = Fhir.jsonParser().encodeResourceToString(capabilities("VKP R4 write surface of Knutepunkt",
+    /** The hub's version, as its build names it. */
+    static final String VERSION = java.util.Objects.requireNonNullElse(
+            MetadataResource.class.getPackage().getImplementationVersion(), "0.1.0");
+
+    static final String VKP = Fhir.jsonParser().encodeResourceToString(capabilities("VKP R4 write surface of Knutepunkt",
             VkpResource.WRITABLE.values(), "vkp-id claim and scope nhn:vkp/api/user/{resource}.write"));
 
     @GET
-    @Produces(VkpResource.FHIR_JSON)
+    @Produces({VkpResource.FHIR_JSON, jakarta.ws.rs.core.MediaType.APPLICATION_JSON})
     public String vkp() {
-        return vkp;
+        return VKP;
     }
 
     static CapabilityStatement capabilities(String description, Collection<String> types, String security) {
@@ -40,7 +44,9 @@ public class MetadataResource {
         cs.setStatus(PublicationStatus.ACTIVE).setDate(new Date()).setKind(CapabilityStatementKind.INSTANCE)
                 .setFhirVersion(FHIRVersion._4_0_1).setDescription(description);
         cs.addFormat("application/fhir+json").addFormat("application/json");
-        cs.getSoftware().setName("Knutepunkt");
+        cs.getSoftware().setName("Knutepunkt").setVersion(VERSION);
+        // kind=instance: this statement describes a running implementation (FHIR's cpb-15)
+        cs.getImplementation().setDescription("Knutepunkt, the open welfare-technology hub");
         CapabilityStatementRestComponent rest = cs.addRest().setMode(RestfulCapabilityMode.SERVER);
         rest.getSecurity().addService(new CodeableConcept(new Coding(
                 "http://terminology.hl7.org/CodeSystem/restful-security-service", "OAuth", "OAuth")))

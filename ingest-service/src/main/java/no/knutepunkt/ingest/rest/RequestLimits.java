@@ -25,6 +25,7 @@ import java.util.Map;
  * {@link Writes}, up to the server's own cap, {@code quarkus.http.limits.max-body-size});</li>
  * <li>headers or a request line too long to be a VKP request (431, 414: the server's own limits sit above these, so
  * that it is this handler that answers);</li>
+ * <li>a {@code _format} other than JSON (406: FHIR asks a server to honour it or refuse it, never to ignore it);</li>
  * <li>a path with {@code ;parameters}: JAX-RS would drop them, so {@code /epj/r4/312229544;x/bundle} would pass for the
  * orgnr (400);</li>
  * <li>a body that does not arrive within {@code ingest.limits.body-read-timeout} of the headers (408, connection
@@ -41,6 +42,9 @@ public class RequestLimits {
     /** Longest request line and header block; a VKP request has a few hundred bytes of each (a token ~2 KB). */
     static final int MAX_REQUEST_LINE = 8 * 1024;
     static final int MAX_HEADERS = 16 * 1024;
+    /** FHIR's {@code _format} values for JSON; the hub serves no XML or Turtle, and says so instead of ignoring it. */
+    static final java.util.Set<String> JSON_FORMATS = java.util.Set.of("json", "application/json",
+            "application/fhir+json", "application/json+fhir");
 
     private final long maxBytes;
     private final long bodyReadMillis;
@@ -85,6 +89,12 @@ public class RequestLimits {
         if (request.path().contains(";")) {
             refuse(rc, 400, Outcomes.error(IssueType.INVALID, VkpCode.INVALID_FORMAT, "path-syntax",
                     "the path takes no ;parameters"));
+            return;
+        }
+        String format = request.getParam("_format");
+        if (format != null && !JSON_FORMATS.contains(format.split(";")[0].trim().toLowerCase(java.util.Locale.ROOT))) {
+            refuse(rc, 406, Outcomes.error(IssueType.NOTSUPPORTED, VkpCode.INVALID_FORMAT, "format",
+                    "_format " + Outcomes.bounded(format, 40) + " is not served; only JSON (json, application/fhir+json)"));
             return;
         }
         String length = request.getHeader("Content-Length");

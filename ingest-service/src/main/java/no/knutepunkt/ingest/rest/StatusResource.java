@@ -12,7 +12,17 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import no.knutepunkt.model.fhir.Fhir;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.InstantType;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.StringType;
 import no.knutepunkt.ingest.MessageStatus;
 import no.knutepunkt.model.rest.Rejection;
 import no.knutepunkt.ingest.repository.MessageStatusRepository;
@@ -100,13 +110,14 @@ public class StatusResource {
     }
 
     @Operation(summary = "Where a message is: the time of each step, its state, and why it stopped when it did")
-    @APIResponse(responseCode = "200", description = "the status")
+    @APIResponse(responseCode = "200", description = "the status: plain JSON, or a FHIR Parameters resource to a "
+            + "client that asks for FHIR JSON")
     @APIResponse(responseCode = "404", description = "no such message for this sender")
     @GET
-    @Produces(MediaType.APPLICATION_JSON)
+    @Produces({MediaType.APPLICATION_JSON, VkpResource.FHIR_JSON, JSON_FHIR})
     @WithSession
-    public Uni<StatusView> status(@PathParam("type") String type, @PathParam("id") String id,
-            @PathParam("operation") String operation) {
+    public Uni<Response> status(@PathParam("type") String type, @PathParam("id") String id,
+            @PathParam("operation") String operation, @Context HttpHeaders headers) {
         if (!"$status".equals(operation)) {
             throw new jakarta.ws.rs.NotFoundException("unknown operation " + operation);
         }
@@ -119,6 +130,57 @@ public class StatusResource {
                         "no message " + id + " for this sender"));
             }
             return findingsOf(status).map(findings -> StatusView.of(status, findings));
-        });
+        }).map(view -> wantsFhir(headers)
+                ? Response.ok(Fhir.jsonParser().encodeResourceToString(parameters(
+                        EventCodec.mapper().valueToTree(view))), VkpResource.FHIR_JSON).build()
+                : Response.ok(view, MediaType.APPLICATION_JSON).build());
+    }
+
+    /** FHIR JSON's older name, which HAPI's client still asks for. */
+    static final String JSON_FHIR = "application/json+fhir";
+
+    /** The caller prefers a FHIR media type to plain JSON (HAPI's client: fhir+json;q=1.0, json+fhir;q=0.9). */
+    static boolean wantsFhir(HttpHeaders headers) {
+        for (MediaType acceptable : headers.getAcceptableMediaTypes()) {
+            String t = acceptable.getType() + "/" + acceptable.getSubtype();
+            if (t.equals(VkpResource.FHIR_JSON) || t.equals(JSON_FHIR)) {
+                return true;
+            }
+            if (t.equals(MediaType.APPLICATION_JSON) || acceptable.isWildcardType() || acceptable.isWildcardSubtype()) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** The status as FHIR Parameters: one parameter per field, objects as parts, timestamps as instants. */
+    static Parameters parameters(JsonNode status) {
+        Parameters parameters = new Parameters();
+        status.fields().forEachRemaining(f -> fill(parameters.addParameter().setName(f.getKey()), f.getValue()));
+        return parameters;
+    }
+
+    private static void fill(Parameters.ParametersParameterComponent p, JsonNode value) {
+        if (value.isObject()) {
+            value.fields().forEachRemaining(f -> fill(p.addPart().setName(f.getKey()), f.getValue()));
+        } else if (value.isArray()) {
+            value.forEach(item -> fill(p.addPart().setName("item"), item));
+        } else if (value.isIntegralNumber()) {
+            p.setValue(new IntegerType(value.intValue()));
+        } else if (value.isBoolean()) {
+            p.setValue(new BooleanType(value.booleanValue()));
+        } else if ("state".equals(p.getName())) {
+            p.setValue(new CodeType(value.asText()));
+        } else {
+            p.setValue(instantOrString(value.asText()));
+        }
+    }
+
+    private static org.hl7.fhir.r4.model.Type instantOrString(String text) {
+        try {
+            return new InstantType(java.util.Date.from(Instant.parse(text)));
+        } catch (java.time.format.DateTimeParseException e) {
+            return new StringType(text);
+        }
     }
 }

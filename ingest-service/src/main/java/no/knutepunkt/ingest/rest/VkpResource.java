@@ -3,6 +3,8 @@ package no.knutepunkt.ingest.rest;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
+import jakarta.annotation.security.PermitAll;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -58,17 +60,28 @@ public class VkpResource {
     @POST
     @Path("/{resource}")
     @Consumes(MediaType.WILDCARD)
-    @Produces(FHIR_JSON)
+    @Produces({FHIR_JSON, MediaType.APPLICATION_JSON})
     public Uni<Response> write(@PathParam("orgnr") String orgnr, @PathParam("resource") String resource,
             @HeaderParam("Content-Type") String contentType, @HeaderParam("Prefer") String prefer,
             @HeaderParam("Idempotency-Key") String idempotencyKey, byte[] body) {
-        String type = WRITABLE.get(resource);
+        // VKP's lower case, or the FHIR type name that a FHIR client (HAPI's create()) posts to
+        String type = WRITABLE.containsValue(resource) ? resource : WRITABLE.get(resource);
         if (type == null) {
             throw new Rejection(404, Outcomes.error(IssueType.NOTSUPPORTED, VkpCode.INVALID_FORMAT, "vkp-endpoint",
                     "no write endpoint " + resource + "; writable are " + WRITABLE.keySet()));
         }
-        var sender = Caller.of(token).vendorAllowedTo(resource, "write");
-        return writes.write(orgnr, sender, "vkp-r4/" + resource, type, contentType, prefer, idempotencyKey, body);
+        String path = type.toLowerCase(java.util.Locale.ROOT);
+        var sender = Caller.of(token).vendorAllowedTo(path, "write");
+        return writes.write(orgnr, sender, "vkp-r4/" + path, type, contentType, prefer, idempotencyKey, body);
+    }
+
+    /** A FHIR client reads {@code BASE/metadata} of whatever base it is given, here one municipality's. */
+    @GET
+    @Path("/metadata")
+    @PermitAll
+    @Produces({FHIR_JSON, MediaType.APPLICATION_JSON})
+    public String metadata(@PathParam("orgnr") String orgnr) {
+        return MetadataResource.VKP;
     }
 
 }

@@ -9,12 +9,12 @@ import no.knutepunkt.ingest.IdempotencyClaim;
 import jakarta.enterprise.context.ApplicationScoped;
 import no.knutepunkt.ingest.config.IngestConfig;
 import no.knutepunkt.ingest.fhir.BundleInspector;
+import no.knutepunkt.ingest.fhir.CanonicalJson;
 import no.knutepunkt.ingest.fhir.BundleInspector.Inspection;
 import no.knutepunkt.ingest.messaging.DecisionWatch;
 import no.knutepunkt.ingest.messaging.ReceivedPublisher;
 import no.knutepunkt.ingest.repository.IdempotencyRepository;
 import no.knutepunkt.ingest.repository.MessageStatusRepository;
-import no.knutepunkt.model.event.MessageDenied;
 import no.knutepunkt.model.fhir.Outcomes;
 import no.knutepunkt.model.fhir.VkpCode;
 import no.knutepunkt.model.rest.Rejection;
@@ -102,7 +102,8 @@ public class IngestService {
     private Uni<Receipt> receive(String orgnr, Sender sender, String channel, String body, Inspection inspection,
             boolean waitForDecision, String idempotencyKey) {
         String messageId = UUID.randomUUID().toString();
-        String bodyHash = sha256(body);
+        // the same content re-serialized (other whitespace or key order, as HAPI or curl --data write it) is the same
+        String bodyHash = sha256(CanonicalJson.of(body));
         // keyed: an Idempotency-Key or Bundle.identifier may be a national id, which an unkeyed hash would give away
         String keyHash = idempotencyKey != null && !idempotencyKey.isBlank()
                 ? pseudonym.of("idempotency|" + sender.vkpId() + "|" + orgnr + "|key", idempotencyKey)
@@ -122,7 +123,8 @@ public class IngestService {
                         "this idempotency key (or Bundle.identifier) was used for message " + claim.messageId
                                 + " with a different body"));
             }
-            return outcomeOfFirst(keyHash, Instant.now().plus(CLAIM_LEASE));
+            return outcomeOfFirst(keyHash, inspection, Instant.now().plus(CLAIM_LEASE), () -> receive(orgnr, sender,
+                    channel, body, inspection, waitForDecision, idempotencyKey));
         });
     }
 
@@ -131,10 +133,13 @@ public class IngestService {
     private static final Duration CLAIM_POLL = Duration.ofMillis(50);
 
     /**
-     * A duplicate answers what its first copy came to: accepted only once that is on the log, or the very refusal
-     * its sender heard. It waits while the first is being written, and never answers for a claim that was released.
+     * A duplicate answers what its first copy came to: accepted only once that is on the log (with the warnings the
+     * same content gets), or the very refusal its sender heard. It waits while the first is being written, and never
+     * answers for a claim that was released. Only an acceptance is an answer to keep: a message consent denied is
+     * decided afresh when it comes again ({@code claimAgain}), since the grant may have been given meanwhile.
      */
-    private Uni<Receipt> outcomeOfFirst(String keyHash, Instant until) {
+    private Uni<Receipt> outcomeOfFirst(String keyHash, Inspection inspection, Instant until,
+            Supplier<Uni<Receipt>> claimAgain) {
         return idempotency.find(keyHash).chain(claim -> {
             if (claim == null || IdempotencyClaim.PENDING.equals(claim.state)) {
                 if (Instant.now().isAfter(until)) {
@@ -143,12 +148,20 @@ public class IngestService {
                                     + "again shortly"));
                 }
                 return Uni.createFrom().voidItem().onItem().delayIt().by(CLAIM_POLL)
-                        .chain(() -> outcomeOfFirst(keyHash, until));
+                        .chain(() -> outcomeOfFirst(keyHash, inspection, until, claimAgain));
             }
             if (IdempotencyClaim.RELEASED.equals(claim.state)) {
+                if (claim.refusalStatus == null) {
+                    return claimAgain.get(); // released by a denial: no answer to repeat
+                }
                 throw new Rejection(claim.refusalStatus, Outcomes.fromJson(claim.refusal));
             }
-            return replay(claim.messageId);
+            return Panache.withSession(() -> statuses.findById(claim.messageId)).chain(status -> {
+                if (status != null && status.deniedAt != null) {
+                    return idempotency.releaseDenied(keyHash, claim.messageId).chain(claimAgain);
+                }
+                return Uni.createFrom().item(new Receipt(claim.messageId, null, inspection.warnings()));
+            });
         });
     }
 
@@ -174,15 +187,6 @@ public class IngestService {
                 emitter.fail(done.cause());
             }
         }));
-    }
-
-    /** The first answer again: denied if consent denied it, otherwise accepted. */
-    private Uni<Receipt> replay(String messageId) {
-        return Panache.withSession(() -> statuses.findById(messageId)).map(status -> new Receipt(messageId,
-                status != null && status.deniedAt != null
-                        ? new MessageDenied(messageId, status.orgnr, null, status.reasonCode, status.reason,
-                                status.rule, null, status.deniedAt, null, null)
-                        : null, null));
     }
 
     private Uni<Receipt> accept(String orgnr, Sender sender, String channel, String body, String bodyHash,

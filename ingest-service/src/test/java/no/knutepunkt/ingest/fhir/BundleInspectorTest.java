@@ -60,7 +60,7 @@ class BundleInspectorTest {
     }
 
     /** The deviations of NHN's own reference bundle (domain reference §5.9), applied to fixture 04. */
-    static String likeRealTraffic() {
+    public static String likeRealTraffic() {
         return Examples.read("04-response-centre-alarm-log.json")
                 .replaceFirst("\"system\": \"http://loinc.org\",\\s*\"code\": \"34133-9\"",
                         "\"system\": \"http://ehelse.no/fhir/CodeSystem/vkp-alert-code-v090\", \"code\": \"7\"")

@@ -46,7 +46,7 @@ class DeepValidatorTest {
 
     /** Variants that only the VKP profiles forbid: both paths must see them, or the profiles are not applied. */
     @ParameterizedTest
-    @ValueSource(strings = {"category", "performer", "alert-code", "encounter-mode"})
+    @ValueSource(strings = {"category", "performer", "alert-code", "encounter-mode", "narrative-script"})
     void profileViolationsAreFoundByBoth(String variant) {
         String body = switch (variant) {
             case "category" -> Examples.read("01-medication-dispense-success.json").replace("\"code\": \"1.1\"",
@@ -56,11 +56,19 @@ class DeepValidatorTest {
             case "alert-code" -> Examples.read("02-missed-dose-alarm.json").replace(
                     "\"code\": \"1.1\",\n              \"display\": \"Ikke utlevert\"",
                     "\"code\": \"99\",\n              \"display\": \"Ikke utlevert\"");
+            // FHIR's txt-1, which the fast path let through to the EPJ while deep validation flagged it
+            case "narrative-script" -> Examples.read("02-missed-dose-alarm.json").replace(
+                    "<p>Medisindispenseren meldte", "<script>alert(1)</script><p>Medisindispenseren meldte");
             default -> Examples.read("03-digital-supervision-encounter.json").replaceFirst(
                     "(vkp-encounter-mode-v090\",\\s*\"code\": \")\\d", "$19");
         };
         List<Finding> errors = deep.errors(body);
         assertEquals(false, errors.isEmpty(), variant + " passed HAPI's validator");
         assertEquals(false, fastAccepts(BundleInspectorTest.STRICT, body), variant + " passed the fast path");
+        assertEquals(false, fastAccepts(BundleInspectorTest.LENIENT, body) && variant.startsWith("narrative"),
+                variant + " passed the lenient fast path");
+        // where the validator points is FHIRPath, not HAPI's internal location (with /*Type/id*/ comments)
+        deep.validate(body).forEach(issue -> assertEquals(false, issue.expression() != null
+                && issue.expression().contains("/*"), issue.expression()));
     }
 }

@@ -166,6 +166,15 @@ class AttackSuiteTest {
         attacks.put("no vkp-id", r -> r.auth().oauth2(tokens.sign(without(claims, "nhn:vkp/client/claims/vkp-id"))));
         attacks.put("an operator token", r -> r.auth().oauth2(tokens.operator()));
         attacks.put("a municipality's EPJ token", r -> r.auth().oauth2(tokens.epj(ORGNR)));
+        // signed by the issuer, but not an access token (typ): an ID token's, a logout token's, none at all
+        for (String typ : new String[] {"logout+jwt", "dpop+jwt", "JOSE", ""}) {
+            Map<String, Object> header = new LinkedHashMap<>(Map.of("alg", "RS256", "kid", "knutepunkt-dev"));
+            if (!typ.isEmpty()) {
+                header.put("typ", typ);
+            }
+            attacks.put("typ " + (typ.isEmpty() ? "absent" : typ), r -> r.auth().oauth2(tokens.signWithHeader(header,
+                    claims)));
+        }
 
         long before = received();
         List<String> wrong = new ArrayList<>();
@@ -178,7 +187,43 @@ class AttackSuiteTest {
             }
         });
         assertEquals(List.of(), wrong, "attacks that were not refused with 401/403");
+        // RFC 6750's challenge: a refused token is invalid_token, a missing one only asks for one
+        assertEquals("Bearer error=\"invalid_token\"", given().auth().oauth2(tokens.sign(with(claims, "iss",
+                "https://evil.example"))).contentType("application/fhir+json").body(body)
+                .post("/epj/r4/" + ORGNR + "/bundle").header("WWW-Authenticate"));
+        assertEquals("Bearer", given().contentType("application/fhir+json").body(body)
+                .post("/epj/r4/" + ORGNR + "/bundle").header("WWW-Authenticate"));
         assertEquals(before, received(), "a refused request reached the log");
+    }
+
+    /**
+     * Tokens in the shapes a real HelseID (IdentityServer) sends, which our own signer did not: {@code scope} as a JSON
+     * array (answered 500 before), {@code typ} JWT, and an {@code exp} a few seconds behind this clock.
+     */
+    @Test
+    void tokensShapedAsHelseIdSendsThemAreAccepted() {
+        long now = Instant.now().getEpochSecond();
+        Map<String, Object> claims = tokens.baseClaims("helseid-klient", List.of(WRITE));
+        claims.put("nhn:vkp/client/claims/vkp-id", VKP_ID);
+        Map<String, String> shapes = new LinkedHashMap<>();
+        shapes.put("scope as an array", tokens.sign(with(claims, "scope", List.of("openid", WRITE))));
+        shapes.put("typ JWT", tokens.signWithHeader(Map.of("alg", "RS256", "typ", "JWT", "kid", "knutepunkt-dev"),
+                claims));
+        shapes.put("expired 10 s ago (clock skew)", tokens.sign(with(with(claims, "exp", now - 10), "iat", now - 300)));
+        List<String> wrong = new ArrayList<>();
+        shapes.forEach((name, token) -> {
+            Response r = given().auth().oauth2(token).contentType("application/fhir+json")
+                    .body(Examples.fresh("01-medication-dispense-success.json")).post("/epj/r4/" + ORGNR + "/bundle");
+            if (r.statusCode() != 202) {
+                wrong.add(name + " -> " + r.statusCode() + " " + abbreviate(r.asString()));
+            }
+        });
+        assertEquals(List.of(), wrong, "HelseID-shaped tokens that were refused");
+        // the array's scopes are what counts: one without the write scope is still refused
+        assertEquals(403, given().auth().oauth2(tokens.sign(with(claims, "scope", List.of("openid",
+                "nhn:vkp/api/user/bundle.read")))).contentType("application/fhir+json")
+                .body(Examples.fresh("01-medication-dispense-success.json")).post("/epj/r4/" + ORGNR + "/bundle")
+                .statusCode());
     }
 
     /** Over 200 requests a vendor should never send, built from the example bundle. */

@@ -13,6 +13,7 @@ import no.knutepunkt.model.kafka.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.hl7.fhir.r4.model.Parameters;
 import org.junit.jupiter.api.Test;
 
 import java.security.KeyPairGenerator;
@@ -202,6 +203,140 @@ class VkpResourceTest {
                 .body(Examples.fresh("01-medication-dispense-success.json")).post("/epj/r4/" + ORGNR + "/bundle")
                 .then().statusCode(422).body("issue[0].extension[0].valueString", equalTo("idempotency-key-reuse"));
         assertNotNull(keyed);
+    }
+
+    /**
+     * The same content written again by another serializer (HAPI's compact JSON, other key order, 1.50 for 1.5) is
+     * the same message, and its retry hears the first answer's warnings too; it used to be 422 "different body".
+     */
+    @Test
+    void aReserializedRetryIsTheSameMessageAndCarriesTheFirstAnswersWarnings() throws Exception {
+        String token = tokens.vendor(VKP_ID, List.of(WRITE));
+        // lenient warnings: an empty string and a wrong Composition type
+        String body = no.knutepunkt.ingest.fhir.BundleInspectorTest.likeRealTraffic()
+                .replaceAll("\"value\": \"urn:uuid:[0-9a-f-]+\"", "\"value\": \"urn:uuid:" + UUID.randomUUID() + "\"");
+        Response first = post(token, "application/fhir+json", body);
+        first.then().statusCode(202);
+        List<String> warned = first.jsonPath().getList("issue.findAll { it.severity == 'warning' }.extension[0].valueString");
+        assertFalse(warned.isEmpty(), first.asString());
+        var sorted = EventCodec.mapper().copy().configure(com.fasterxml.jackson.databind.SerializationFeature
+                .ORDER_MAP_ENTRIES_BY_KEYS, true);
+        String reserialized = sorted.writeValueAsString(sorted.readValue(body, java.util.Map.class));
+        assertFalse(reserialized.equals(body));
+        Response again = post(token, "application/fhir+json", reserialized);
+        again.then().statusCode(202);
+        assertEquals(first.header("X-Message-Id"), again.header("X-Message-Id"));
+        assertEquals(warned, again.jsonPath().getList(
+                "issue.findAll { it.severity == 'warning' }.extension[0].valueString"));
+    }
+
+    /**
+     * A denial is not an answer to keep: a bundle denied (no grant yet) and sent again unchanged, once the grant is
+     * given, is decided afresh as a new message; it used to get the same 403 for ever.
+     */
+    @Test
+    void aDeniedMessageSentAgainIsDecidedAfreshWhileAnAcceptedOneKeepsItsAnswer() throws Exception {
+        String token = tokens.vendor(VKP_ID, List.of(WRITE));
+        String body = Examples.fresh("01-medication-dispense-success.json");
+        String denied = post(token, "application/fhir+json", body).then().statusCode(202).extract()
+                .header("X-Message-Id");
+        // consent's denial (consent-service does not run beside this module's tests: its event, as it writes it)
+        no.knutepunkt.model.event.MessageDenied denial = new no.knutepunkt.model.event.MessageDenied(denied, ORGNR,
+                new no.knutepunkt.model.event.Sender(VKP_ID, "c"), "1.2", "no grant", "grant-missing", null,
+                Instant.now(), null, null);
+        new TopicProbe(bootstrap).publish(Topics.CONSENT_DECISIONS, EventEnvelope.create("test", "k".repeat(32),
+                denied, null, denial));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> "denied".equals(given().auth()
+                .oauth2(token).get("/v1/Bundle/" + denied + "/$status").path("state")));
+        String afresh = post(token, "application/fhir+json", body).then().statusCode(202).extract()
+                .header("X-Message-Id");
+        assertFalse(denied.equals(afresh), "a new message, decided afresh");
+        assertEquals(afresh, post(token, "application/fhir+json", body).then().statusCode(202).extract()
+                .header("X-Message-Id"), "an accepted one keeps its answer");
+    }
+
+    /**
+     * What a FHIR client (HAPI's) does with a base URL: reads BASE/metadata (404 before), and creates a Bundle by
+     * posting to BASE/Bundle, FHIR-cased (404 before: only VKP's lower case was known).
+     */
+    @Test
+    void aFhirClientFindsTheCapabilitiesOnEachBaseAndCreatesAtTheFhirCasedPath() {
+        for (String accept : List.of("application/fhir+json", "application/json")) {
+            given().accept(accept).get("/epj/r4/" + ORGNR + "/metadata").then().statusCode(200)
+                    .body("resourceType", equalTo("CapabilityStatement")).body("kind", equalTo("instance"))
+                    .body("implementation.description", notNullValue()).body("software.version", notNullValue());
+        }
+        given().auth().oauth2(tokens.vendor(VKP_ID, List.of(WRITE))).contentType("application/fhir+json")
+                .body(Examples.fresh("01-medication-dispense-success.json")).post("/epj/r4/" + ORGNR + "/Bundle")
+                .then().statusCode(202);
+        // _format is honoured or refused, never ignored
+        given().queryParam("_format", "json").get("/epj/r4/" + ORGNR + "/metadata").then().statusCode(200);
+        given().queryParam("_format", "xml").get("/epj/r4/" + ORGNR + "/metadata").then().statusCode(406)
+                .body("issue[0].extension[0].valueString", equalTo("format"));
+    }
+
+    /**
+     * A body of exactly the documented limit is accepted and on the log (from about 750 KB up it was answered 504
+     * "send it again": the event outgrew Kafka's default record limit); one byte more is 413.
+     */
+    @Test
+    void aBodyOfExactlyTheLimitIsStoredAndOneByteMoreIsRefused() {
+        String token = tokens.vendor(VKP_ID, List.of(WRITE));
+        String base = Examples.fresh("01-medication-dispense-success.json").replace("\"Multidosepose, morgen\"",
+                "\"PAD\"");
+        int pad = 1_048_576 - base.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 3;
+        String exact = base.replace("\"PAD\"", "\"" + "m".repeat(pad) + "\"");
+        assertEquals(1_048_576, exact.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        String messageId = post(token, "application/fhir+json", exact).then().statusCode(202).extract()
+                .header("X-Message-Id");
+        assertNotNull(findReceived(messageId), "on the log");
+        String over = Examples.fresh("01-medication-dispense-success.json").replace("\"Multidosepose, morgen\"",
+                "\"" + "m".repeat(pad + 1) + "\"");
+        assertEquals(1_048_577, over.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        post(token, "application/fhir+json", over).then().statusCode(413)
+                .body("resourceType", equalTo("OperationOutcome"));
+    }
+
+    /**
+     * $status answered 406 to HAPI's Accept (fhir+json;q=1.0, json+fhir;q=0.9) and to plain application/fhir+json,
+     * and its body was not FHIR; a write answered 406 to Accept: application/json although the CapabilityStatement
+     * advertises it.
+     */
+    @Test
+    void statusIsFhirParametersToAFhirClientAndPlainJsonOtherwise() {
+        String token = tokens.vendor(VKP_ID, List.of(WRITE));
+        String messageId = given().auth().oauth2(token).accept("application/json").contentType("application/fhir+json")
+                .body(Examples.fresh("01-medication-dispense-success.json")).post("/epj/r4/" + ORGNR + "/bundle")
+                .then().statusCode(202).extract().header("X-Message-Id");
+        String status = "/v1/Bundle/" + messageId + "/$status";
+        for (String accept : List.of("application/fhir+json;q=1.0, application/json+fhir;q=0.9",
+                "application/fhir+json", "application/json+fhir")) {
+            Response r = given().auth().oauth2(token).accept(accept).get(status);
+            r.then().statusCode(200).contentType(containsString("application/fhir+json"))
+                    .body("resourceType", equalTo("Parameters"));
+            Parameters parsed = no.knutepunkt.model.fhir.Fhir.jsonParser().parseResource(Parameters.class, r.asString());
+            assertEquals(messageId, parsed.getParameter("id").getValue().primitiveValue());
+            assertEquals("registered", parsed.getParameter("state").getValue().primitiveValue(), accept);
+            assertTrue(parsed.getParameter("registered").getValue() instanceof org.hl7.fhir.r4.model.InstantType);
+        }
+        for (String accept : List.of("application/json", "*/*")) {
+            given().auth().oauth2(token).accept(accept).get(status).then().statusCode(200)
+                    .contentType(containsString("application/json")).body("id", equalTo(messageId));
+        }
+    }
+
+    /** Behind the TLS-terminating ingress, Location sent vendors to http:// URLs of the pod. */
+    @Test
+    void locationFollowsTheForwardedHeadersOfTheIngress() {
+        String token = tokens.vendor(VKP_ID, List.of(WRITE));
+        given().auth().oauth2(token).contentType("application/fhir+json").header("X-Forwarded-Proto", "https")
+                .header("X-Forwarded-Host", "knutepunkt.nhn.no").body(Examples.fresh("01-medication-dispense-success.json"))
+                .post("/epj/r4/" + ORGNR + "/bundle").then().statusCode(202)
+                .header("Location", org.hamcrest.Matchers.startsWith("https://knutepunkt.nhn.no/v1/Bundle/"));
+        given().auth().oauth2(token).contentType("application/fhir+json")
+                .header("Forwarded", "proto=https;host=vkp.kommune.no").body(Examples.fresh("01-medication-dispense-success.json"))
+                .post("/epj/r4/" + ORGNR + "/bundle").then().statusCode(202)
+                .header("Location", org.hamcrest.Matchers.startsWith("https://vkp.kommune.no/v1/Bundle/"));
     }
 
     @Test

@@ -102,7 +102,7 @@ public class RouteResource {
     }
 
     private String mustOperate() {
-        if (!HelseIdClaims.scopes(token.getClaim("scope")).contains(HelseIdClaims.SCOPE_OPERATOR)) {
+        if (!HelseIdClaims.scopes(token.<Object>getClaim("scope")).contains(HelseIdClaims.SCOPE_OPERATOR)) {
             throw new Rejection(403, Outcomes.error(IssueType.FORBIDDEN, VkpCode.NO_ACCESS, "operator",
                     "only NHN operators manage routes"));
         }

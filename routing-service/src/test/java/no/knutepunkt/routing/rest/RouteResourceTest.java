@@ -67,6 +67,14 @@ class RouteResourceTest {
         assertEquals("no route registered for municipality " + WITHOUT_ROUTE, unroutable.reason());
     }
 
+    /** HelseID sends scope as a JSON array; the operator check read it as a String and answered 500. */
+    @Test
+    void anOperatorWhoseTokenCarriesScopeAsAnArrayIsServed() {
+        var claims = tokens.baseClaims("nhn-operator", List.of());
+        claims.put("scope", List.of("openid", no.knutepunkt.model.identity.HelseIdClaims.SCOPE_OPERATOR));
+        given().auth().oauth2(tokens.sign(claims)).get("/routing/v1/routes").then().statusCode(200);
+    }
+
     @Test
     void aPullRouteWithKindRulesGivesPriorityAndJournalTypePerKind() {
         String orgnr = "921234566";

@@ -71,8 +71,16 @@ public final class DeepValidator {
         return validator.validateWithResult(body).getMessages().stream()
                 .filter(m -> m.getSeverity() != ResultSeverityEnum.INFORMATION)
                 .map(m -> new MessageValidated.Issue(m.getSeverity() == ResultSeverityEnum.WARNING ? "warning" : "error",
-                        finding(m).rule(), m.getLocationString(), m.getMessage()))
+                        finding(m).rule(), fhirPath(m.getLocationString()), m.getMessage()))
                 .toList();
+    }
+
+    /**
+     * HAPI's location as FHIRPath: it writes {@code Bundle.entry[0].resource/*MedicationDispense/null*}{@code /.subject};
+     * a client wants {@code Bundle.entry[0].resource.subject}.
+     */
+    static String fhirPath(String location) {
+        return location == null ? null : location.replaceAll("/\\*.*?\\*/", "").replace("..", ".");
     }
 
     /** Errors and fatal errors only: what would refuse the message. */
@@ -85,6 +93,6 @@ public final class DeepValidator {
 
     private static Finding finding(SingleValidationMessage m) {
         return new Finding("hapi-" + (m.getMessageId() == null ? "validator" : m.getMessageId()),
-                IssueType.INVALID, VkpCode.INVALID, m.getLocationString(), m.getMessage());
+                IssueType.INVALID, VkpCode.INVALID, fhirPath(m.getLocationString()), m.getMessage());
     }
 }
