@@ -30,6 +30,10 @@ public class MetadataResource {
     static final String VERSION = java.util.Objects.requireNonNullElse(
             MetadataResource.class.getPackage().getImplementationVersion(), "0.1.0");
 
+    /** The resource types VKP profiles (domain reference §5); a Bundle carries them. */
+    static final java.util.Set<String> VKP_PROFILES = java.util.Set.of("MedicationDispense", "Composition",
+            "DetectedIssue", "Encounter");
+
     static final String VKP = Fhir.jsonParser().encodeResourceToString(capabilities("VKP R4 write surface of Knutepunkt",
             VkpResource.WRITABLE.values(), "vkp-id claim and scope nhn:vkp/api/user/{resource}.write"));
 
@@ -53,7 +57,14 @@ public class MetadataResource {
                 .setDescription("HelseID bearer token (client_amr=private_key_jwt); " + security
                         + ". Every answer names a message id; follow it at /v1/{type}/{id}/$status.");
         for (String type : new TreeSet<>(types)) {
-            rest.addResource().setType(type).addInteraction().setCode(TypeRestfulInteraction.CREATE);
+            var resource = rest.addResource().setType(type);
+            resource.addInteraction().setCode(TypeRestfulInteraction.CREATE);
+            if (VKP_PROFILES.contains(type)) {
+                resource.addSupportedProfile("http://ehelse.no/fhir/StructureDefinition/vkp-" + type + "-v090");
+            }
+            // follow a message: GET /v1/{type}/{id}/$status (a FHIR Parameters resource to a FHIR client)
+            resource.addOperation().setName("status")
+                    .setDefinition("https://knutepunkt.no/fhir/OperationDefinition/message-status");
         }
         return cs;
     }

@@ -158,7 +158,7 @@ public class IngestService {
             }
             return Panache.withSession(() -> statuses.findById(claim.messageId)).chain(status -> {
                 if (status != null && status.deniedAt != null) {
-                    return idempotency.releaseDenied(keyHash, claim.messageId).chain(claimAgain);
+                    return idempotency.releaseDenied(keyHash, claim.messageId).chain(() -> claimAgain.get());
                 }
                 return Uni.createFrom().item(new Receipt(claim.messageId, null, inspection.warnings()));
             });

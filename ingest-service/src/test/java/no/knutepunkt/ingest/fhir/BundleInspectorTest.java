@@ -59,19 +59,9 @@ class BundleInspectorTest {
         }
     }
 
-    /** The deviations of NHN's own reference bundle (domain reference §5.9), applied to fixture 04. */
-    public static String likeRealTraffic() {
-        return Examples.read("04-response-centre-alarm-log.json")
-                .replaceFirst("\"system\": \"http://loinc.org\",\\s*\"code\": \"34133-9\"",
-                        "\"system\": \"http://ehelse.no/fhir/CodeSystem/vkp-alert-code-v090\", \"code\": \"7\"")
-                .replace("\"system\": \"urn:oid:2.16.578.1.12.4.1.4.1\",\n            \"value\": \"14834540011\"",
-                        "\"system\": \"http://cosdoc.dips.no/lopenummer\",\n            \"value\": \"100234\"")
-                .replaceFirst("\"family\": \"Epsilon\"", "\"family\": \"\"");
-    }
-
     @Test
     void realTrafficDeviationsAreWarningsWhenLenientAndErrorsWhenStrict() {
-        String body = likeRealTraffic();
+        String body = Examples.likeRealTraffic();
         var accepted = LENIENT.inspect(body, "Bundle");
         Set<String> warned = rules(accepted.warnings());
         assertTrue(warned.containsAll(Set.of("vkp-composition-type", "fhir-empty-string",

@@ -209,7 +209,8 @@ class AttackSuiteTest {
         shapes.put("scope as an array", tokens.sign(with(claims, "scope", List.of("openid", WRITE))));
         shapes.put("typ JWT", tokens.signWithHeader(Map.of("alg", "RS256", "typ", "JWT", "kid", "knutepunkt-dev"),
                 claims));
-        shapes.put("expired 10 s ago (clock skew)", tokens.sign(with(with(claims, "exp", now - 10), "iat", now - 300)));
+        shapes.put("expired 10 s ago (clock skew)", tokens.sign(with(with(with(claims, "exp", now - 10), "iat",
+                now - 300), "nbf", now - 300)));
         List<String> wrong = new ArrayList<>();
         shapes.forEach((name, token) -> {
             Response r = given().auth().oauth2(token).contentType("application/fhir+json")

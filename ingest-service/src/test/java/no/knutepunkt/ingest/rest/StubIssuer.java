@@ -42,6 +42,7 @@ public class StubIssuer implements QuarkusTestResourceLifecycleManager {
             generator.initialize(2048);
             keys.put("k1", generator.generateKeyPair());
             keys.put("k2", generator.generateKeyPair());
+            keys.put("k3", generator.generateKeyPair());
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
             server.createContext("/.well-known/openid-configuration", ex -> {
                 ObjectNode doc = EventCodec.mapper().createObjectNode().put("issuer", base())

@@ -213,7 +213,7 @@ class VkpResourceTest {
     void aReserializedRetryIsTheSameMessageAndCarriesTheFirstAnswersWarnings() throws Exception {
         String token = tokens.vendor(VKP_ID, List.of(WRITE));
         // lenient warnings: an empty string and a wrong Composition type
-        String body = no.knutepunkt.ingest.fhir.BundleInspectorTest.likeRealTraffic()
+        String body = Examples.likeRealTraffic()
                 .replaceAll("\"value\": \"urn:uuid:[0-9a-f-]+\"", "\"value\": \"urn:uuid:" + UUID.randomUUID() + "\"");
         Response first = post(token, "application/fhir+json", body);
         first.then().statusCode(202);
@@ -264,7 +264,10 @@ class VkpResourceTest {
         for (String accept : List.of("application/fhir+json", "application/json")) {
             given().accept(accept).get("/epj/r4/" + ORGNR + "/metadata").then().statusCode(200)
                     .body("resourceType", equalTo("CapabilityStatement")).body("kind", equalTo("instance"))
-                    .body("implementation.description", notNullValue()).body("software.version", notNullValue());
+                    .body("implementation.description", notNullValue()).body("software.version", notNullValue())
+                    .body("rest[0].resource.find { it.type == 'Bundle' }.operation[0].name", equalTo("status"))
+                    .body("rest[0].resource.find { it.type == 'MedicationDispense' }.supportedProfile[0]",
+                            equalTo("http://ehelse.no/fhir/StructureDefinition/vkp-MedicationDispense-v090"));
         }
         given().auth().oauth2(tokens.vendor(VKP_ID, List.of(WRITE))).contentType("application/fhir+json")
                 .body(Examples.fresh("01-medication-dispense-success.json")).post("/epj/r4/" + ORGNR + "/Bundle")
