@@ -147,8 +147,7 @@ public class IngestService {
                             "idempotency-pending", "the first copy of this message is still being stored; send it "
                                     + "again shortly"));
                 }
-                return Uni.createFrom().voidItem().onItem().delayIt().by(CLAIM_POLL)
-                        .chain(() -> outcomeOfFirst(keyHash, inspection, until, claimAgain));
+                return after(CLAIM_POLL).chain(() -> outcomeOfFirst(keyHash, inspection, until, claimAgain));
             }
             if (IdempotencyClaim.RELEASED.equals(claim.state)) {
                 if (claim.refusalStatus == null) {
@@ -172,6 +171,16 @@ public class IngestService {
     private static OperationOutcome outcomeOf(Throwable e) {
         return e instanceof Rejection r ? r.outcome() : Outcomes.error(IssueType.EXCEPTION, VkpCode.OTHER,
                 "internal", "the message could not be stored and was not accepted; send it again");
+    }
+
+    /** Completes after {@code delay}, on the request's own Vert.x context (where its database sessions must run). */
+    private static Uni<Void> after(Duration delay) {
+        Context context = Vertx.currentContext();
+        if (context == null) {
+            return Uni.createFrom().voidItem().onItem().delayIt().by(delay);
+        }
+        return Uni.createFrom().emitter(emitter -> context.owner().setTimer(delay.toMillis(),
+                id -> context.runOnContext(v -> emitter.complete(null))));
     }
 
     /** Runs CPU work on a worker thread and goes on on the request's own Vert.x context (its database session's). */
