@@ -73,10 +73,10 @@ public class OutcomeMappers {
      * The token issuer (HelseID) could not be reached for its keys, so no token can be checked: the caller is not at
      * fault and may send again shortly (a 500 said otherwise).
      */
-    private static Response issuerUnavailable() {
-        return Response.fromResponse(outcome(503, Outcomes.error(IssueType.TRANSIENT, VkpCode.OTHER,
+    private Response issuerUnavailable() {
+        return rejected(Rejection.retryLater(503, 5, Outcomes.error(IssueType.TRANSIENT, VkpCode.OTHER,
                 "token-issuer-unavailable", "the token issuer's keys cannot be read just now, so no token can be "
-                        + "checked; nothing was accepted, send it again shortly"))).header("Retry-After", 5).build();
+                        + "checked; nothing was accepted, send it again shortly")));
     }
 
     /** Quarkus OIDC's own exception, somewhere in the chain (common-model does not depend on quarkus-oidc). */

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import no.knutepunkt.ingest.config.IngestConfig;
 import no.knutepunkt.model.fhir.Outcomes;
 import no.knutepunkt.model.fhir.VkpCode;
+import no.knutepunkt.model.rest.Rejection;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,7 +42,7 @@ public class Admission {
         if (inFlight.incrementAndGet() > maxInFlight) {
             inFlight.decrementAndGet();
             refused.increment();
-            throw Writes.refusedForNow(503, retryAfterSeconds, Outcomes.error(IssueType.TRANSIENT, VkpCode.OTHER,
+            throw Rejection.retryLater(503, retryAfterSeconds, Outcomes.error(IssueType.TRANSIENT, VkpCode.OTHER,
                     "overloaded", "the hub is working on as many messages as it can; this one was not accepted, send "
                             + "it again after " + retryAfterSeconds + " s"));
         }

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import no.knutepunkt.ingest.config.IngestConfig;
 import no.knutepunkt.model.fhir.Outcomes;
 import no.knutepunkt.model.fhir.VkpCode;
+import no.knutepunkt.model.rest.Rejection;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 import java.util.Map;
@@ -43,7 +44,7 @@ public class RateLimiter {
         double wait = buckets.computeIfAbsent(clientId == null ? "" : clientId, c -> new Bucket()).take();
         if (wait > 0) {
             long retryAfter = Math.max(1, (long) Math.ceil(wait));
-            throw Writes.refusedForNow(429, retryAfter, Outcomes.error(IssueType.THROTTLED, VkpCode.OTHER,
+            throw Rejection.retryLater(429, retryAfter, Outcomes.error(IssueType.THROTTLED, VkpCode.OTHER,
                     "rate-limit", "more than " + (long) perSecond + " writes per second from this client; retry after "
                             + retryAfter + " s"));
         }

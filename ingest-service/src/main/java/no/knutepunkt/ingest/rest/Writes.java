@@ -2,7 +2,6 @@ package no.knutepunkt.ingest.rest;
 
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import no.knutepunkt.ingest.config.IngestConfig;
@@ -60,12 +59,6 @@ public class Writes {
         return admission.admit(() -> ingest.receive(orgnr, sender, channel, type, () -> BodyText.decode(contentType,
                 body), wait, idempotencyKey))
                 .map(receipt -> answer(type, receipt));
-    }
-
-    /** A write refused for now (429, 503): the vendor may send it again after {@code retryAfterSeconds}. */
-    static WebApplicationException refusedForNow(int status, long retryAfterSeconds, OperationOutcome why) {
-        return new WebApplicationException(Response.status(status).header("Retry-After", retryAfterSeconds)
-                .type(FHIR_JSON).entity(Outcomes.toJson(why)).build());
     }
 
     static void requireJson(String contentType) {
