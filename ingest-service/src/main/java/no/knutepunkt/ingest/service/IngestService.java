@@ -91,19 +91,22 @@ public class IngestService {
             Supplier<String> body, boolean waitForDecision, String idempotencyKey) {
         return offTheEventLoop(() -> {
             String text = body.get();
-            return new Read(text, inspector.inspect(text, expectedType));
-        }).chain(read -> receive(orgnr, sender, channel, read.text(), read.inspection(), waitForDecision,
-                idempotencyKey));
+            Inspection inspection = inspector.inspect(text, expectedType);
+            // a copy re-serialized (other whitespace or key order, as HAPI or curl --data write it) hashes the same
+            return new Read(text, sha256(CanonicalJson.of(text)), inspection);
+        }).chain(read -> receive(orgnr, sender, channel, read, waitForDecision, idempotencyKey));
     }
 
-    private record Read(String text, Inspection inspection) {
+    /** A body as read off the event loop: its text, the hash of its content, what it holds. */
+    private record Read(String body, String bodyHash, Inspection inspection) {
     }
 
-    private Uni<Receipt> receive(String orgnr, Sender sender, String channel, String body, Inspection inspection,
-            boolean waitForDecision, String idempotencyKey) {
+    private Uni<Receipt> receive(String orgnr, Sender sender, String channel, Read read, boolean waitForDecision,
+            String idempotencyKey) {
+        String body = read.body();
+        String bodyHash = read.bodyHash();
+        Inspection inspection = read.inspection();
         String messageId = UUID.randomUUID().toString();
-        // the same content re-serialized (other whitespace or key order, as HAPI or curl --data write it) is the same
-        String bodyHash = sha256(CanonicalJson.of(body));
         // keyed: an Idempotency-Key or Bundle.identifier may be a national id, which an unkeyed hash would give away
         String keyHash = idempotencyKey != null && !idempotencyKey.isBlank()
                 ? pseudonym.of("idempotency|" + sender.vkpId() + "|" + orgnr + "|key", idempotencyKey)
@@ -124,7 +127,7 @@ public class IngestService {
                                 + " with a different body"));
             }
             return outcomeOfFirst(keyHash, inspection, Instant.now().plus(CLAIM_LEASE), () -> receive(orgnr, sender,
-                    channel, body, inspection, waitForDecision, idempotencyKey));
+                    channel, read, waitForDecision, idempotencyKey));
         });
     }
 
