@@ -71,7 +71,9 @@ public final class Main {
         System.err.println("""
                 usage: knutepunkt-cli keys | topics [--replicas N --min-insync N] | ready [PID@]URL... |
                        token vendor [--vkp-id ID] [--scope S]... | token admin|epj --orgnr N | token operator |
-                       seed | send FILE [--org ORGNR] | audit-verify""");
+                       seed | send FILE [--org ORGNR] | audit-verify
+                tokens: KNUTEPUNKT_TOKEN_VENDOR|_ADMIN|_EPJ|_OPERATOR, else KNUTEPUNKT_TOKEN_COMMAND (prints one; told
+                        KNUTEPUNKT_TOKEN_ROLE, _ORGNR, _VKP_ID, _SCOPE), else signed with the local key""");
     }
 
     static DevTokens tokens() {
@@ -79,21 +81,35 @@ public final class Main {
                 env("KNUTEPUNKT_AUDIENCE", DevTokens.DEFAULT_AUDIENCE));
     }
 
+    private static final TokenSource TOKENS = TokenSource.fromEnvironment();
+
+    static String operatorToken() {
+        return TOKENS.token(new TokenSource.Want("operator", null, null, List.of()));
+    }
+
+    static String adminToken(String orgnr) {
+        return TOKENS.token(new TokenSource.Want("admin", orgnr, null, List.of()));
+    }
+
+    static String vendorToken(String vkpId, List<String> scopes) {
+        return TOKENS.token(new TokenSource.Want("vendor", null, vkpId, scopes));
+    }
+
     private static int token(List<String> args) {
         if (args.isEmpty()) {
             return usage();
         }
-        DevTokens tokens = tokens();
         String role = args.remove(0);
         String token = switch (role) {
             case "vendor" -> {
                 List<String> scopes = options(args, "--scope");
-                yield tokens.vendor(option(args, "--vkp-id", demoVkpId()),
+                yield vendorToken(option(args, "--vkp-id", demoVkpId()),
                         scopes.isEmpty() ? List.of(HelseIdClaims.vkpScope("bundle", "write")) : scopes);
             }
-            case "admin" -> tokens.municipalityAdmin(option(args, "--orgnr", demoOrgnr()));
-            case "epj" -> tokens.epj(option(args, "--orgnr", demoOrgnr()));
-            case "operator" -> tokens.operator();
+            case "admin" -> adminToken(option(args, "--orgnr", demoOrgnr()));
+            case "epj" -> TOKENS.token(new TokenSource.Want("epj", option(args, "--orgnr", demoOrgnr()), null,
+                    List.of()));
+            case "operator" -> operatorToken();
             default -> null;
         };
         if (token == null) {
@@ -142,7 +158,7 @@ public final class Main {
         // a long log takes a while: no 30-second limit here
         HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(env("KNUTEPUNKT_AUDIT_URL", null)
                 + "/audit/v1/verify")).timeout(Duration.ofHours(2)).header("Authorization", "Bearer "
-                + tokens().operator()).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                + operatorToken()).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (answer.statusCode() != 200) {
             System.err.println("audit verify: HTTP " + answer.statusCode() + " " + answer.body());
@@ -166,10 +182,9 @@ public final class Main {
      * system. Both are left alone when they are already there, so that seeding twice changes nothing.
      */
     private static int seed() throws IOException, InterruptedException {
-        DevTokens tokens = tokens();
         String orgnr = demoOrgnr();
         String routing = env("KNUTEPUNKT_ROUTING_URL", null) + "/routing/v1/routes/" + orgnr;
-        String operator = tokens.operator();
+        String operator = operatorToken();
         JsonNode route = JSON.createObjectNode().put("epjProduct", "generic-fhir").put("mode", "push")
                 .put("endpoint", env("KNUTEPUNKT_EPJ_URL", null));
         HttpResponse<String> put = call("PUT", routing, operator, route.toString());
@@ -178,7 +193,7 @@ public final class Main {
             return 1;
         }
         String consent = env("KNUTEPUNKT_CONSENT_URL", null) + "/consent/v1/municipalities/" + orgnr + "/grants";
-        String admin = tokens.municipalityAdmin(orgnr);
+        String admin = adminToken(orgnr);
         String vkpId = demoVkpId();
         JsonNode grants = JSON.readTree(call("GET", consent, admin, null).body());
         boolean present = false;
@@ -230,7 +245,7 @@ public final class Main {
         String orgnr = option(args, "--org", demoOrgnr());
         String body = Files.readString(Path.of(args.get(0)));
         String ingest = env("KNUTEPUNKT_INGEST_URL", null);
-        String token = tokens().vendor(demoVkpId(), List.of(HelseIdClaims.vkpScope("bundle", "write")));
+        String token = vendorToken(demoVkpId(), List.of(HelseIdClaims.vkpScope("bundle", "write")));
         HttpResponse<String> response = call("POST", ingest + "/epj/r4/" + orgnr + "/bundle", token, body,
                 "application/fhir+json");
         if (response.statusCode() == 403 && response.headers().firstValue("X-Message-Id").isPresent()) {

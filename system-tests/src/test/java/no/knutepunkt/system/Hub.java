@@ -58,12 +58,18 @@ final class Hub {
 
     /** Runs {@code ./knutepunkt ARGS} from the repository root. */
     static Result run(String... args) throws IOException, InterruptedException {
+        return run(Map.of(), args);
+    }
+
+    /** As above, with settings of the test's own added to the environment. */
+    static Result run(Map<String, String> settings, String... args) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder();
         pb.command().add(ROOT.resolve("knutepunkt").toString());
         pb.command().addAll(List.of(args));
         pb.directory(ROOT.toFile()).redirectErrorStream(true);
         pb.environment().clear();
         pb.environment().putAll(environment());
+        pb.environment().putAll(settings);
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(10, TimeUnit.MINUTES)) {

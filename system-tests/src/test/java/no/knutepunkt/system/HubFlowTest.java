@@ -90,6 +90,35 @@ class HubFlowTest {
         }
     }
 
+    /**
+     * Once the services trust an external issuer, the local key signs nothing they accept: up (its seed) and send
+     * then take their tokens from a command. This one logs what it is asked for and answers with a token of its own
+     * choosing (a vendor system without a grant), so that the answer shows whose token was sent.
+     */
+    @Test
+    @Order(1)
+    void upAndSendTakeTheirTokensFromATokenCommand() throws Exception {
+        Path log = Hub.HOME.resolve("token-command.log");
+        Files.deleteIfExists(log);
+        String knutepunkt = Hub.ROOT.resolve("knutepunkt").toString();
+        String command = "echo \"$KNUTEPUNKT_TOKEN_ROLE $KNUTEPUNKT_TOKEN_ORGNR\" >> '" + log + "'; "
+                + "case $KNUTEPUNKT_TOKEN_ROLE in "
+                + "vendor) exec '" + knutepunkt + "' token vendor --vkp-id Kommando_System_" + ORGNR + " ;; "
+                + "admin) exec '" + knutepunkt + "' token admin --orgnr \"$KNUTEPUNKT_TOKEN_ORGNR\" ;; "
+                + "*) exec '" + knutepunkt + "' token \"$KNUTEPUNKT_TOKEN_ROLE\" ;; esac";
+        Map<String, String> settings = Map.of("KNUTEPUNKT_TOKEN_COMMAND", command);
+        Hub.Result up = Hub.run(settings, "up");
+        assertEquals(0, up.exit(), up.output());
+        assertTrue(up.output().contains("seeded"), up.output());
+        Hub.Result sent = Hub.run(settings, "send", fixture("02-missed-dose-alarm.json").toString());
+        assertEquals(3, sent.exit(), sent.output());
+        assertTrue(sent.output().contains("denied (HTTP 403)"), sent.output());
+        assertTrue(sent.output().contains("Kommando_System_" + ORGNR), sent.output());
+        List<String> asked = Files.readAllLines(log);
+        assertTrue(asked.contains("operator ") && asked.contains("admin " + ORGNR) && asked.contains("vendor "),
+                asked.toString());
+    }
+
     @Test
     @Order(2)
     void invalidFixturesGetAnOperationOutcomeAndNeverReachTheEpj() throws Exception {

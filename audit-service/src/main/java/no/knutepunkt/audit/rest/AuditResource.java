@@ -20,7 +20,7 @@ import no.knutepunkt.audit.service.Erasures;
 import no.knutepunkt.audit.service.Trails;
 import no.knutepunkt.audit.service.Verifier;
 import no.knutepunkt.model.rest.ApiCaller;
-import org.eclipse.microprofile.jwt.JsonWebToken;
+import no.knutepunkt.model.rest.Callers;
 
 import java.time.Instant;
 
@@ -38,24 +38,24 @@ public class AuditResource {
     private final Verifier verifier;
     private final IndexRebuild rebuild;
     private final AuditedTopics topics;
-    private final JsonWebToken token;
+    private final Callers callers;
     private final Erasures erasures;
 
     public AuditResource(Trails trails, Disclosures disclosures, Verifier verifier, IndexRebuild rebuild,
-            AuditedTopics topics, JsonWebToken token, Erasures erasures) {
+            AuditedTopics topics, Callers callers, Erasures erasures) {
         this.erasures = erasures;
         this.trails = trails;
         this.disclosures = disclosures;
         this.verifier = verifier;
         this.rebuild = rebuild;
         this.topics = topics;
-        this.token = token;
+        this.callers = callers;
     }
 
     @GET
     @Path("/messages/{messageId}/trail")
     public Uni<Trails.Trail> trail(@PathParam("messageId") String messageId) {
-        return trails.of(messageId, ApiCaller.of(token::getClaim));
+        return trails.of(messageId, callers.current());
     }
 
     /**
@@ -68,7 +68,7 @@ public class AuditResource {
     public Uni<String> auditEvents(@PathParam("orgnr") String orgnr, @QueryParam("patient") String patient,
             @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("_count") @DefaultValue("1000") int count) {
-        ApiCaller.of(token::getClaim).mustActFor(orgnr);
+        callers.current().mustActFor(orgnr);
         return disclosures.export(orgnr, patient, from == null ? Instant.EPOCH : Instant.parse(from),
                 to == null ? Instant.now().plusSeconds(1) : Instant.parse(to), Math.max(1, Math.min(count, 10_000)));
     }
@@ -77,7 +77,7 @@ public class AuditResource {
     @POST
     @Path("/verify")
     public Uni<Verifier.Verification> verify() {
-        ApiCaller.of(token::getClaim).mustOperate();
+        callers.current().mustOperate();
         return Uni.createFrom().item(() -> verifier.verify(topics.names()))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
@@ -91,7 +91,7 @@ public class AuditResource {
     @Path("/municipalities/{orgnr}/erasures")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> erase(@PathParam("orgnr") String orgnr, Erasures.Request request) {
-        ApiCaller caller = ApiCaller.of(token::getClaim);
+        ApiCaller caller = callers.current();
         caller.mustAdminister(orgnr);
         return erasures.erase(orgnr, request, caller.clientId())
                 .map(erased -> Response.status(201).entity(erased).build());
@@ -100,7 +100,7 @@ public class AuditResource {
     @POST
     @Path("/index/rebuild")
     public Uni<IndexRebuild.Rebuilt> rebuild() {
-        ApiCaller.of(token::getClaim).mustOperate();
+        callers.current().mustOperate();
         return rebuild.rebuild();
     }
 }

@@ -52,10 +52,8 @@ public class Trails {
                     .map(e -> read(e.event).path("data")).orElse(null);
             String orgnr = received == null ? null : received.path("orgnr").asText(null);
             String sender = received == null ? null : received.path("sender").path("vkpId").asText(null);
-            boolean full = caller.isOperator() || caller.scopes().contains(
-                    no.knutepunkt.model.identity.HelseIdClaims.SCOPE_CONSENT_ADMIN) && orgnr != null
-                    && orgnr.equals(caller.orgnr());
-            boolean own = sender != null && sender.equals(caller.vkpId());
+            boolean full = caller.isOperator() || caller.administers(orgnr);
+            boolean own = caller.isSender(sender);
             if (found.isEmpty() || !(full || own)) {
                 // the same answer for "not there" and "not yours": a trail never tells who else sent what
                 throw new Rejection(404, Outcomes.error(IssueType.NOTFOUND, VkpCode.INVALID, "trail-unknown",

@@ -3,7 +3,10 @@ package no.knutepunkt.model.identity;
 import java.util.Collection;
 import java.util.Set;
 
-/** HelseID claim names and the scopes Knutepunkt checks; VKP's names are kept so that tokens work unchanged. */
+/**
+ * HelseID's claim names and the scopes Knutepunkt checks by default; VKP's names are kept so that tokens work
+ * unchanged. The services read them through {@link IdentitySettings}, where each can be changed.
+ */
 public final class HelseIdClaims {
 
     /** The sender of a message: VKP's id for a vendor system instance, {@code Leverandør_System_Kommune}. */
@@ -25,7 +28,7 @@ public final class HelseIdClaims {
     /** An NHN operator: routes, and reading everything. */
     public static final String SCOPE_OPERATOR = "knutepunkt:operator";
 
-    private static final String VKP_SCOPE_PREFIX = "nhn:vkp/api/user/";
+    public static final String VKP_SCOPE_PREFIX = "nhn:vkp/api/user/";
 
     private HelseIdClaims() {
     }
@@ -38,16 +41,19 @@ public final class HelseIdClaims {
         if (scopeClaim instanceof Collection<?> values) {
             Set<String> scopes = new java.util.HashSet<>();
             for (Object value : values) {
-                scopes.addAll(scopes(unquoted(value)));
+                scopes.addAll(scopes(text(value)));
             }
             return Set.copyOf(scopes);
         }
-        String claim = scopeClaim == null ? null : unquoted(scopeClaim);
+        String claim = scopeClaim == null ? null : text(scopeClaim);
         return claim == null || claim.isBlank() ? Set.of() : Set.of(claim.trim().split("\\s+"));
     }
 
     /** A claim value as text: a JSON string value (jakarta.json's JsonString) prints with its quotes. */
-    private static String unquoted(Object value) {
+    static String text(Object value) {
+        if (value == null) {
+            return null;
+        }
         String text = String.valueOf(value);
         return value instanceof CharSequence || text.length() < 2 || !text.startsWith("\"") || !text.endsWith("\"")
                 ? text : text.substring(1, text.length() - 1);

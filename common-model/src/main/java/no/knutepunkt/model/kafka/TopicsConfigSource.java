@@ -1,17 +1,16 @@
 package no.knutepunkt.model.kafka;
 
-import org.eclipse.microprofile.config.spi.ConfigSource;
+import io.smallrye.config.common.MapBackedConfigSource;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Makes the topic names of {@link Topics} available to every service's configuration as
  * {@code knutepunkt.topic.*}, so that channel settings refer to them instead of repeating them. Lowest ordinal:
  * environment variables and properties files still win.
  */
-public class TopicsConfigSource implements ConfigSource {
+public class TopicsConfigSource extends MapBackedConfigSource {
 
     private static final Map<String, String> PROPERTIES = properties();
 
@@ -30,23 +29,7 @@ public class TopicsConfigSource implements ConfigSource {
         return Map.copyOf(p);
     }
 
-    @Override
-    public Set<String> getPropertyNames() {
-        return PROPERTIES.keySet();
-    }
-
-    @Override
-    public String getValue(String propertyName) {
-        return PROPERTIES.get(propertyName);
-    }
-
-    @Override
-    public String getName() {
-        return "knutepunkt-topics";
-    }
-
-    @Override
-    public int getOrdinal() {
-        return 50;
+    public TopicsConfigSource() {
+        super("knutepunkt-topics", PROPERTIES, 50);
     }
 }

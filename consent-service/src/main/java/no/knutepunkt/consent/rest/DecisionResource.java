@@ -18,7 +18,7 @@ import no.knutepunkt.consent.rest.Views.RestrictionView;
 import no.knutepunkt.consent.service.DecisionService;
 import no.knutepunkt.consent.service.DecisionService.Evaluation;
 import no.knutepunkt.model.rest.ApiCaller;
-import org.eclipse.microprofile.jwt.JsonWebToken;
+import no.knutepunkt.model.rest.Callers;
 
 import java.time.Instant;
 import java.util.List;
@@ -31,12 +31,12 @@ public class DecisionResource {
 
     private final DecisionService decisions;
     private final ConsentConfig config;
-    private final JsonWebToken token;
+    private final Callers callers;
 
-    public DecisionResource(DecisionService decisions, ConsentConfig config, JsonWebToken token) {
+    public DecisionResource(DecisionService decisions, ConsentConfig config, Callers callers) {
         this.decisions = decisions;
         this.config = config;
-        this.token = token;
+        this.callers = callers;
     }
 
     /** A decision with the grant version it rests on (as it stood then) and, if any, the restriction. */
@@ -52,14 +52,14 @@ public class DecisionResource {
     @Path("/decisions")
     public Uni<List<DecisionView>> latest(@PathParam("orgnr") String orgnr, @QueryParam("vkpId") String vkpId,
             @QueryParam("limit") @DefaultValue("100") int limit) {
-        ApiCaller.of(token::getClaim).mustActFor(orgnr);
+        callers.current().mustActFor(orgnr);
         return decisions.latest(orgnr, vkpId, limit).map(all -> all.stream().map(DecisionView::of).toList());
     }
 
     @GET
     @Path("/decisions/{messageId}")
     public Uni<Explanation> explain(@PathParam("orgnr") String orgnr, @PathParam("messageId") String messageId) {
-        ApiCaller.of(token::getClaim).mustActFor(orgnr);
+        callers.current().mustActFor(orgnr);
         return decisions.explain(orgnr, messageId).map(e -> new Explanation(DecisionView.of(e.decision()),
                 e.grant() == null ? null : GrantView.of(e.grant(), e.decision().decidedAt, config.expiryWarning()),
                 e.restriction() == null ? null : RestrictionView.of(e.restriction())));
@@ -70,7 +70,7 @@ public class DecisionResource {
     @Path("/evaluate")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Verdict> evaluate(@PathParam("orgnr") String orgnr, Evaluation question) {
-        ApiCaller.of(token::getClaim).mustActFor(orgnr);
+        callers.current().mustActFor(orgnr);
         return decisions.evaluate(orgnr, question).map(e -> new Verdict(e.at(),
                 e.verdict().allowed() ? "allow" : "deny", e.verdict().vkpCode(), e.verdict().rule(),
                 e.verdict().reason(), e.verdict().grantId(), e.verdict().grantVersion(), e.verdict().restrictionId(),

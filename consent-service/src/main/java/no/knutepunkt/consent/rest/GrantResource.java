@@ -19,7 +19,7 @@ import no.knutepunkt.consent.service.RegisterService;
 import no.knutepunkt.consent.service.RegisterService.Change;
 import no.knutepunkt.consent.service.RegisterService.Terms;
 import no.knutepunkt.model.rest.ApiCaller;
-import org.eclipse.microprofile.jwt.JsonWebToken;
+import no.knutepunkt.model.rest.Callers;
 
 import java.net.URI;
 import java.time.Instant;
@@ -37,12 +37,12 @@ public class GrantResource {
 
     private final RegisterService register;
     private final ConsentConfig config;
-    private final JsonWebToken token;
+    private final Callers callers;
 
-    public GrantResource(RegisterService register, ConsentConfig config, JsonWebToken token) {
+    public GrantResource(RegisterService register, ConsentConfig config, Callers callers) {
         this.register = register;
         this.config = config;
-        this.token = token;
+        this.callers = callers;
     }
 
     public record Revocation(String reason) {
@@ -50,14 +50,14 @@ public class GrantResource {
 
     @GET
     public Uni<List<GrantView>> list(@PathParam("orgnr") String orgnr) {
-        ApiCaller.of(token::getClaim).mustActFor(orgnr);
+        callers.current().mustActFor(orgnr);
         return register.ofMunicipality(orgnr).map(grants -> GrantView.of(grants, config.expiryWarning()));
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> create(@PathParam("orgnr") String orgnr, Terms terms) {
-        ApiCaller caller = ApiCaller.of(token::getClaim);
+        ApiCaller caller = callers.current();
         caller.mustAdminister(orgnr);
         return register.grant(orgnr, terms, caller.clientId()).map(change -> Response
                 .status(change.inForce() ? 201 : 202)
@@ -68,7 +68,7 @@ public class GrantResource {
     @GET
     @Path("/{grantId}")
     public Uni<Response> read(@PathParam("orgnr") String orgnr, @PathParam("grantId") String grantId) {
-        ApiCaller.of(token::getClaim).mustActFor(orgnr);
+        callers.current().mustActFor(orgnr);
         return register.read(orgnr, grantId).map(g -> Response
                 .ok(GrantView.of(g, Instant.now(), config.expiryWarning())).tag(etag(g.version)).build());
     }
@@ -79,7 +79,7 @@ public class GrantResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> amend(@PathParam("orgnr") String orgnr, @PathParam("grantId") String grantId,
             @HeaderParam("If-Match") String ifMatch, Terms terms) {
-        ApiCaller caller = ApiCaller.of(token::getClaim);
+        ApiCaller caller = callers.current();
         caller.mustAdminister(orgnr);
         return register.amend(orgnr, grantId, terms, version(ifMatch), caller.clientId())
                 .map(change -> answer(change, change.event().version()));
@@ -90,7 +90,7 @@ public class GrantResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> revoke(@PathParam("orgnr") String orgnr, @PathParam("grantId") String grantId,
             @HeaderParam("If-Match") String ifMatch, Revocation revocation) {
-        ApiCaller caller = ApiCaller.of(token::getClaim);
+        ApiCaller caller = callers.current();
         caller.mustAdminister(orgnr);
         return register.revoke(orgnr, grantId, revocation == null ? null : revocation.reason(), version(ifMatch),
                 caller.clientId()).map(change -> answer(change, change.event().version()));
@@ -100,7 +100,7 @@ public class GrantResource {
     @GET
     @Path("/{grantId}/history")
     public Uni<List<GrantView>> history(@PathParam("orgnr") String orgnr, @PathParam("grantId") String grantId) {
-        ApiCaller.of(token::getClaim).mustActFor(orgnr);
+        callers.current().mustActFor(orgnr);
         return register.history(orgnr, grantId).map(versions -> versions.stream()
                 .map(v -> GrantView.of(v, v.changedAt, config.expiryWarning())).toList());
     }

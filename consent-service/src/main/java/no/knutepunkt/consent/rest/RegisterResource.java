@@ -13,7 +13,7 @@ import no.knutepunkt.consent.messaging.ProjectionRebuild;
 import no.knutepunkt.consent.rest.Views.GrantView;
 import no.knutepunkt.consent.service.RegisterService;
 import no.knutepunkt.model.rest.ApiCaller;
-import org.eclipse.microprofile.jwt.JsonWebToken;
+import no.knutepunkt.model.rest.Callers;
 
 import java.util.List;
 
@@ -26,20 +26,20 @@ public class RegisterResource {
     private final RegisterService register;
     private final ProjectionRebuild rebuild;
     private final ConsentConfig config;
-    private final JsonWebToken token;
+    private final Callers callers;
 
     public RegisterResource(RegisterService register, ProjectionRebuild rebuild, ConsentConfig config,
-            JsonWebToken token) {
+            Callers callers) {
         this.register = register;
         this.rebuild = rebuild;
         this.config = config;
-        this.token = token;
+        this.callers = callers;
     }
 
     @GET
     @Path("/grants")
     public Uni<List<GrantView>> all() {
-        ApiCaller.of(token::getClaim).mustOperate();
+        callers.current().mustOperate();
         return register.all().map(grants -> GrantView.of(grants, config.expiryWarning()));
     }
 
@@ -47,7 +47,7 @@ public class RegisterResource {
     @GET
     @Path("/senders/{vkpId}/grants")
     public Uni<List<GrantView>> ofSender(@PathParam("vkpId") String vkpId) {
-        ApiCaller.of(token::getClaim).mustBeSender(vkpId);
+        callers.current().mustBeSender(vkpId);
         return register.ofSender(vkpId).map(grants -> GrantView.of(grants, config.expiryWarning()));
     }
 
@@ -55,7 +55,7 @@ public class RegisterResource {
     @POST
     @Path("/projection/rebuild")
     public Uni<ProjectionRebuild.Rebuilt> rebuild() {
-        ApiCaller.of(token::getClaim).mustOperate();
+        callers.current().mustOperate();
         return rebuild.rebuild();
     }
 }

@@ -13,7 +13,7 @@ import jakarta.ws.rs.core.Response;
 import no.knutepunkt.consent.rest.Views.RestrictionView;
 import no.knutepunkt.consent.service.RegisterService;
 import no.knutepunkt.model.rest.ApiCaller;
-import org.eclipse.microprofile.jwt.JsonWebToken;
+import no.knutepunkt.model.rest.Callers;
 
 import java.net.URI;
 import java.util.List;
@@ -28,11 +28,11 @@ import java.util.List;
 public class RestrictionResource {
 
     private final RegisterService register;
-    private final JsonWebToken token;
+    private final Callers callers;
 
-    public RestrictionResource(RegisterService register, JsonWebToken token) {
+    public RestrictionResource(RegisterService register, Callers callers) {
         this.register = register;
-        this.token = token;
+        this.callers = callers;
     }
 
     /** @param vkpId the one sender it applies to; every sender when absent */
@@ -48,14 +48,14 @@ public class RestrictionResource {
 
     @GET
     public Uni<List<RestrictionView>> list(@PathParam("orgnr") String orgnr) {
-        ApiCaller.of(token::getClaim).mustActFor(orgnr);
+        callers.current().mustActFor(orgnr);
         return register.restrictionsOf(orgnr).map(all -> all.stream().map(RestrictionView::of).toList());
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> create(@PathParam("orgnr") String orgnr, NewRestriction request) {
-        ApiCaller caller = ApiCaller.of(token::getClaim);
+        ApiCaller caller = callers.current();
         caller.mustAdminister(orgnr);
         if (request == null) {
             throw RegisterService.invalid("restriction-request", "a restriction needs nationalId and reason");
@@ -73,7 +73,7 @@ public class RestrictionResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> lift(@PathParam("orgnr") String orgnr, @PathParam("restrictionId") String restrictionId,
             Lifting lifting) {
-        ApiCaller caller = ApiCaller.of(token::getClaim);
+        ApiCaller caller = callers.current();
         caller.mustAdminister(orgnr);
         return register.lift(orgnr, restrictionId, lifting == null ? null : lifting.reason(), caller.clientId())
                 .map(change -> Response.status(change.inForce() ? 200 : 202).entity(change.event()).build());

@@ -17,7 +17,7 @@ import no.knutepunkt.delivery.service.DeliveryControl;
 import no.knutepunkt.model.event.DeadLetterHandled;
 import no.knutepunkt.model.event.DeliveryResumed;
 import no.knutepunkt.model.rest.ApiCaller;
-import org.eclipse.microprofile.jwt.JsonWebToken;
+import no.knutepunkt.model.rest.Callers;
 
 import java.time.Instant;
 import java.util.List;
@@ -32,11 +32,11 @@ import java.util.List;
 public class DeliveryControlResource {
 
     private final DeliveryControl control;
-    private final JsonWebToken token;
+    private final Callers callers;
 
-    public DeliveryControlResource(DeliveryControl control, JsonWebToken token) {
+    public DeliveryControlResource(DeliveryControl control, Callers callers) {
         this.control = control;
-        this.token = token;
+        this.callers = callers;
     }
 
     /**
@@ -68,7 +68,7 @@ public class DeliveryControlResource {
     @GET
     @Path("/pauses")
     public Uni<List<PauseView>> pauses(@PathParam("orgnr") String orgnr) {
-        ApiCaller.of(token::getClaim).mustActFor(orgnr);
+        callers.current().mustActFor(orgnr);
         Instant now = Instant.now();
         return control.pauses(orgnr).map(all -> all.stream().map(p -> PauseView.of(p, now)).toList());
     }
@@ -77,7 +77,7 @@ public class DeliveryControlResource {
     @Path("/pauses")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> pause(@PathParam("orgnr") String orgnr, Pause pause) {
-        ApiCaller caller = ApiCaller.of(token::getClaim);
+        ApiCaller caller = callers.current();
         caller.mustActFor(orgnr);
         Pause p = pause == null ? new Pause(null, null, null) : pause;
         return control.pause(orgnr, p.from(), p.until(), p.reason(), caller.clientId())
@@ -88,7 +88,7 @@ public class DeliveryControlResource {
     @POST
     @Path("/resume")
     public Uni<DeliveryResumed> resume(@PathParam("orgnr") String orgnr) {
-        ApiCaller caller = ApiCaller.of(token::getClaim);
+        ApiCaller caller = callers.current();
         caller.mustActFor(orgnr);
         return control.resume(orgnr, caller.clientId());
     }
@@ -97,7 +97,7 @@ public class DeliveryControlResource {
     @Path("/dead-letters")
     public Uni<List<DeadLetter>> deadLetters(@PathParam("orgnr") String orgnr,
             @QueryParam("deleted") boolean deleted) {
-        ApiCaller.of(token::getClaim).mustActFor(orgnr);
+        callers.current().mustActFor(orgnr);
         return control.deadLetters(orgnr, deleted).map(all -> all.stream().map(DeadLetter::of).toList());
     }
 
@@ -107,7 +107,7 @@ public class DeliveryControlResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<DeadLetterHandled> handle(@PathParam("orgnr") String orgnr, @PathParam("messageId") String messageId,
             @PathParam("action") String action, Reason reason) {
-        ApiCaller caller = ApiCaller.of(token::getClaim);
+        ApiCaller caller = callers.current();
         caller.mustActFor(orgnr);
         return control.handle(orgnr, messageId, action, reason == null ? null : reason.reason(), caller.clientId());
     }

@@ -23,7 +23,7 @@ import no.knutepunkt.model.fhir.Outcomes;
 import no.knutepunkt.model.fhir.VkpCode;
 import no.knutepunkt.model.rest.ApiCaller;
 import no.knutepunkt.model.rest.Rejection;
-import org.eclipse.microprofile.jwt.JsonWebToken;
+import no.knutepunkt.model.rest.Callers;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -47,15 +47,15 @@ public class EpjInboxResource {
 
     private final DeliveryRepository deliveries;
     private final DeliveryQueue queue;
-    private final JsonWebToken token;
+    private final Callers callers;
     private final PayloadVault vault;
 
-    public EpjInboxResource(DeliveryRepository deliveries, DeliveryQueue queue, JsonWebToken token,
+    public EpjInboxResource(DeliveryRepository deliveries, DeliveryQueue queue, Callers callers,
             PayloadVault vault) {
         this.vault = vault;
         this.deliveries = deliveries;
         this.queue = queue;
-        this.token = token;
+        this.callers = callers;
     }
 
     /**
@@ -69,7 +69,7 @@ public class EpjInboxResource {
     public Uni<String> list(@QueryParam("_lastUpdated") String lastUpdated, @QueryParam("_cursor") String cursor,
             @QueryParam("pending") @DefaultValue("false") boolean pending,
             @QueryParam("_count") @DefaultValue("50") int count) {
-        String orgnr = ApiCaller.of(token::getClaim).mustBeEpj();
+        String orgnr = callers.current().mustBeEpj();
         int size = Math.max(1, Math.min(count, 200));
         Instant after = Instant.EPOCH;
         String afterId = "";
@@ -95,7 +95,7 @@ public class EpjInboxResource {
     @Path("/{messageId}/{operation}")
     public Uni<Response> acknowledge(@PathParam("messageId") String messageId,
             @PathParam("operation") String operation) {
-        ApiCaller caller = ApiCaller.of(token::getClaim);
+        ApiCaller caller = callers.current();
         String orgnr = caller.mustBeEpj();
         if (!ACKNOWLEDGE.equals(operation)) {
             throw new Rejection(404, Outcomes.error(IssueType.NOTSUPPORTED, VkpCode.INVALID, "inbox-operation",

@@ -15,7 +15,7 @@ import no.knutepunkt.delivery.service.Redrives;
 import no.knutepunkt.model.event.MessageKind;
 import no.knutepunkt.model.event.RedriveFilter;
 import no.knutepunkt.model.rest.ApiCaller;
-import org.eclipse.microprofile.jwt.JsonWebToken;
+import no.knutepunkt.model.rest.Callers;
 
 import java.net.URI;
 import java.time.Instant;
@@ -31,11 +31,11 @@ import java.util.List;
 public class RedriveResource {
 
     private final Redrives redrives;
-    private final JsonWebToken token;
+    private final Callers callers;
 
-    public RedriveResource(Redrives redrives, JsonWebToken token) {
+    public RedriveResource(Redrives redrives, Callers callers) {
         this.redrives = redrives;
-        this.token = token;
+        this.callers = callers;
     }
 
     /**
@@ -50,7 +50,7 @@ public class RedriveResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> redrive(Request request) {
-        ApiCaller caller = ApiCaller.of(token::getClaim);
+        ApiCaller caller = callers.current();
         if (request == null || request.orgnr() == null) {
             caller.mustOperate();
         } else {
@@ -69,7 +69,7 @@ public class RedriveResource {
 
     @GET
     public Uni<List<Redrives.Progress>> list(@QueryParam("orgnr") String orgnr) {
-        ApiCaller caller = ApiCaller.of(token::getClaim);
+        ApiCaller caller = callers.current();
         if (orgnr == null) {
             caller.mustOperate();
         } else {
@@ -89,13 +89,13 @@ public class RedriveResource {
     @POST
     @Path("/{redriveId}/cancel")
     public Uni<Redrives.Progress> cancel(@PathParam("redriveId") String redriveId) {
-        ApiCaller caller = ApiCaller.of(token::getClaim);
+        ApiCaller caller = callers.current();
         return redrives.progress(redriveId).invoke(p -> mayAccess(p.filter()))
                 .chain(p -> redrives.cancel(redriveId, caller.clientId()));
     }
 
     private void mayAccess(RedriveFilter filter) {
-        ApiCaller caller = ApiCaller.of(token::getClaim);
+        ApiCaller caller = callers.current();
         if (filter.orgnr() == null) {
             caller.mustOperate();
         } else {

@@ -18,7 +18,8 @@ import no.knutepunkt.model.fhir.VkpCode;
 import no.knutepunkt.model.rest.Rejection;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.jwt.JsonWebToken;
+import no.knutepunkt.model.rest.ApiCaller;
+import no.knutepunkt.model.rest.Callers;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 import java.util.Set;
@@ -38,11 +39,11 @@ public class JftResource {
             "JFT-style write surface of Knutepunkt", WRITABLE,
             "scope nhn:jft/api or nhn:vkp/api/user/{resource}.write; the municipality in claim orgnr_parent"));
     private final Writes writes;
-    private final JsonWebToken token;
+    private final Callers callers;
 
-    public JftResource(Writes writes, JsonWebToken token) {
+    public JftResource(Writes writes, Callers callers) {
         this.writes = writes;
-        this.token = token;
+        this.callers = callers;
     }
 
     /** {@code GET /v1/metadata}: the CapabilityStatement of this surface, readable without a token. */
@@ -76,13 +77,13 @@ public class JftResource {
             throw new Rejection(404, Outcomes.error(IssueType.NOTSUPPORTED, VkpCode.INVALID_FORMAT, "jft-endpoint",
                     "no write endpoint /v1/" + type + "; writable are " + WRITABLE));
         }
-        Caller caller = Caller.of(token);
-        var sender = caller.vendorAllowedTo(type.toLowerCase(), "write", true);
-        if (caller.orgnrParent() == null) {
+        ApiCaller caller = callers.current();
+        var sender = caller.mustBeVendor(type.toLowerCase(), "write", true);
+        if (caller.orgnr() == null) {
             throw new Rejection(400, Outcomes.error(IssueType.REQUIRED, VkpCode.INVALID_ORG, "jft-receiver",
                     "the token must name the municipality in claim helseid://claims/client/claims/orgnr_parent"));
         }
-        return writes.write(caller.orgnrParent(), sender, "jft/" + type.toLowerCase(), type, contentType, prefer,
+        return writes.write(caller.orgnr(), sender, "jft/" + type.toLowerCase(), type, contentType, prefer,
                 idempotencyKey, body);
     }
 }

@@ -8,7 +8,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import no.knutepunkt.ingest.messaging.StatusRebuild;
 import no.knutepunkt.model.rest.ApiCaller;
-import org.eclipse.microprofile.jwt.JsonWebToken;
+import no.knutepunkt.model.rest.Callers;
 
 /** For operators: the status projection rebuilt from the log. */
 @Path("/ingest/v1/status/projection/rebuild")
@@ -17,16 +17,16 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 public class ProjectionResource {
 
     private final StatusRebuild rebuild;
-    private final JsonWebToken token;
+    private final Callers callers;
 
-    public ProjectionResource(StatusRebuild rebuild, JsonWebToken token) {
+    public ProjectionResource(StatusRebuild rebuild, Callers callers) {
         this.rebuild = rebuild;
-        this.token = token;
+        this.callers = callers;
     }
 
     @POST
     public Uni<StatusRebuild.Rebuilt> rebuild() {
-        ApiCaller.of(token::getClaim).mustOperate();
+        callers.current().mustOperate();
         return rebuild.rebuild();
     }
 }

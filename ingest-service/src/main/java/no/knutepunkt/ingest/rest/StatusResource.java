@@ -31,11 +31,11 @@ import no.knutepunkt.model.fhir.Outcomes;
 import no.knutepunkt.model.fhir.VkpCode;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.jwt.JsonWebToken;
+import no.knutepunkt.model.rest.ApiCaller;
+import no.knutepunkt.model.rest.Callers;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 import java.time.Instant;
-import java.util.Objects;
 
 /**
  * JFT-style status of one message: the time of each step, the state, and why it stopped when it did. A vendor sees
@@ -47,12 +47,12 @@ import java.util.Objects;
 public class StatusResource {
 
     private final MessageStatusRepository repository;
-    private final JsonWebToken token;
+    private final Callers callers;
     private final PayloadVault vault;
 
-    public StatusResource(MessageStatusRepository repository, JsonWebToken token, PayloadVault vault) {
+    public StatusResource(MessageStatusRepository repository, Callers callers, PayloadVault vault) {
         this.repository = repository;
-        this.token = token;
+        this.callers = callers;
         this.vault = vault;
     }
 
@@ -121,11 +121,10 @@ public class StatusResource {
         if (!"$status".equals(operation)) {
             throw new jakarta.ws.rs.NotFoundException("unknown operation " + operation);
         }
-        Caller caller = Caller.of(token);
+        ApiCaller caller = callers.current();
         return repository.findById(id).chain(status -> {
             // another vendor's message is answered exactly like an unknown one
-            if (status == null || !(caller.isOperator() || Objects.equals(status.senderVkpId, caller.vkpId())
-                    && caller.vkpId() != null)) {
+            if (status == null || !(caller.isOperator() || caller.isSender(status.senderVkpId))) {
                 throw new Rejection(404, Outcomes.error(IssueType.NOTFOUND, VkpCode.INVALID, "message-unknown",
                         "no message " + id + " for this sender"));
             }

@@ -18,7 +18,7 @@ import no.knutepunkt.model.rest.OutcomeMappers;
 import no.knutepunkt.model.rest.Rejection;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.jwt.JsonWebToken;
+import no.knutepunkt.model.rest.Callers;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 import java.util.Map;
@@ -40,11 +40,11 @@ public class VkpResource {
             "Encounter");
 
     private final Writes writes;
-    private final JsonWebToken token;
+    private final Callers callers;
 
-    public VkpResource(Writes writes, JsonWebToken token) {
+    public VkpResource(Writes writes, Callers callers) {
         this.writes = writes;
-        this.token = token;
+        this.callers = callers;
     }
 
     @Operation(summary = "VKP R4: write a Bundle or one resource for municipality {orgnr}")
@@ -71,7 +71,7 @@ public class VkpResource {
                     "no write endpoint " + resource + "; writable are " + WRITABLE.keySet()));
         }
         String path = type.toLowerCase(java.util.Locale.ROOT);
-        var sender = Caller.of(token).vendorAllowedTo(path, "write");
+        var sender = callers.current().mustBeVendor(path, "write", false);
         return writes.write(orgnr, sender, "vkp-r4/" + path, type, contentType, prefer, idempotencyKey, body);
     }
 

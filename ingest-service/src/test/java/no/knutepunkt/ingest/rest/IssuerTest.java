@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 /**
  * Ingest against an OpenID provider as HelseID is one (discovery document, JWKS, keys of its own): started while the
  * provider is down (every request was a 500, readiness UP), then up, then rotating its signing key (a token under
- * the new key was refused for up to 10 minutes, until the JWKS was read again).
+ * the new key was refused for up to 10 minutes, until the JWKS was read again). Beside it a second issuer, NHN's
+ * own, trusted for operators only: its tokens read what an operator may, and can never write as a vendor.
  */
 @QuarkusTest
 @TestProfile(IssuerTest.WithAnIssuer.class)
@@ -61,10 +62,14 @@ class IssuerTest {
     }
 
     String token(String kid, String key) throws Exception {
+        return call("/sign?kid=" + kid + "&key=" + key, vendorClaims(issuer, "nhn:vkp"));
+    }
+
+    static Map<String, Object> vendorClaims(String iss, String audience) {
         long now = Instant.now().getEpochSecond();
         Map<String, Object> claims = new LinkedHashMap<>();
-        claims.put("iss", issuer);
-        claims.put("aud", "nhn:vkp");
+        claims.put("iss", iss);
+        claims.put("aud", audience);
         claims.put("client_id", "utsteder-klient");
         claims.put("client_amr", "private_key_jwt");
         claims.put("scope", List.of("nhn:vkp/api/user/bundle.write"));
@@ -72,7 +77,18 @@ class IssuerTest {
         claims.put("iat", now);
         claims.put("nbf", now);
         claims.put("exp", now + 300);
-        return call("/sign?kid=" + kid + "&key=" + key, claims);
+        return claims;
+    }
+
+    /** A token of the second issuer (NHN's IdP), with the claims given on top of a vendor's, under {@code key}. */
+    String nhnToken(String key, Map<String, Object> extra) throws Exception {
+        Map<String, Object> claims = vendorClaims(issuer + StubIssuer.SECOND, "knutepunkt");
+        claims.putAll(extra);
+        return call("/sign?kid=" + StubIssuer.SECOND_KEY + "&key=" + key, claims);
+    }
+
+    Response status(String token, String location) {
+        return given().auth().oauth2(token).accept("application/fhir+json").get(location);
     }
 
     Response write(String token) {
@@ -129,5 +145,30 @@ class IssuerTest {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
                 .until(() -> write(again).statusCode() == 202);
         System.out.printf("second rotation accepted after %d ms%n", (System.nanoTime() - second) / 1_000_000);
+    }
+
+    @Test
+    @Order(4)
+    void aSecondIssuerIsTrustedForWhatItIsConfiguredForAndNothingElse() throws Exception {
+        Response sent = write(token("k3"));
+        assertEquals(202, sent.statusCode(), sent.asString());
+        String location = sent.header("Location");
+
+        // NHN's operator, by the role its own IdP gives (a roles claim, not a scope), reads any vendor's message
+        String operator = nhnToken(StubIssuer.SECOND_KEY, Map.of("roles", List.of("knutepunkt-operator")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> status(operator, location).statusCode() == 200);
+
+        // the same issuer's token filled in as a vendor's (scope, vkp-id, private_key_jwt) writes nothing
+        Response asVendor = write(nhnToken(StubIssuer.SECOND_KEY, Map.of()));
+        assertEquals(403, asVendor.statusCode(), asVendor.asString());
+        assertEquals("issuer-trust", asVendor.path("issue[0].extension[0].valueString"), asVendor.asString());
+        // nor reads as that vendor, though it names the sender's vkp-id: the message is unknown to it
+        assertEquals(404, status(nhnToken(StubIssuer.SECOND_KEY, Map.of()), location).statusCode());
+
+        // a token naming the second issuer but signed with the first one's key is verified by the second: refused
+        assertEquals(401, status(nhnToken("k3", Map.of("roles", List.of("knutepunkt-operator"))), location)
+                .statusCode());
+        // HelseID's tokens still hold beside it
+        assertEquals(200, status(token("k3"), location).statusCode());
     }
 }

@@ -26,8 +26,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An OpenID provider of its own, with key pairs independent of the dev keys: a discovery document and a JWKS that a
  * test can take down, bring up and rotate ({@code POST /control}), and a signer for tokens under each of its keys
  * ({@code POST /sign?kid=…&key=…}). It counts the JWKS reads, so that a test can see how often the service asked.
+ * Under {@code /nhn} it is a second issuer, always up, with a key of its own ({@code n1}): NHN's own IdP, which the
+ * service is configured to trust for operators only.
  */
 public class StubIssuer implements QuarkusTestResourceLifecycleManager {
+
+    static final String SECOND = "/nhn";
+    static final String SECOND_KEY = "n1";
 
     private HttpServer server;
     private final Map<String, KeyPair> keys = new LinkedHashMap<>();
@@ -43,6 +48,7 @@ public class StubIssuer implements QuarkusTestResourceLifecycleManager {
             keys.put("k1", generator.generateKeyPair());
             keys.put("k2", generator.generateKeyPair());
             keys.put("k3", generator.generateKeyPair());
+            keys.put(SECOND_KEY, generator.generateKeyPair());
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
             server.createContext("/.well-known/openid-configuration", ex -> {
                 ObjectNode doc = EventCodec.mapper().createObjectNode().put("issuer", base())
@@ -56,6 +62,11 @@ public class StubIssuer implements QuarkusTestResourceLifecycleManager {
                 answer(ex, up ? 200 : 503, up ? EventCodec.mapper().createObjectNode().set("keys", set).toString()
                         : "{}");
             });
+            server.createContext(SECOND + "/.well-known/openid-configuration", ex -> answer(ex, 200,
+                    EventCodec.mapper().createObjectNode().put("issuer", base() + SECOND)
+                            .put("jwks_uri", base() + SECOND + "/jwks").toString()));
+            server.createContext(SECOND + "/jwks", ex -> answer(ex, 200, EventCodec.mapper().createObjectNode()
+                    .set("keys", EventCodec.mapper().createArrayNode().add(jwk(SECOND_KEY))).toString()));
             server.createContext("/control", ex -> {
                 JsonNode body = EventCodec.mapper().readTree(ex.getRequestBody());
                 up = body.path("up").asBoolean(up);
@@ -81,7 +92,13 @@ public class StubIssuer implements QuarkusTestResourceLifecycleManager {
             return Map.of("quarkus.oidc.auth-server-url", base(), "quarkus.oidc.token.issuer", base(),
                     // the dev key must not be used: this issuer's discovery document and keys are
                     "quarkus.oidc.public-key", "${knutepunkt.no-static-key:}",
-                    "knutepunkt.test.issuer", base());
+                    "knutepunkt.test.issuer", base(),
+                    // the second issuer, as an operator configures one: a tenant, and what it is trusted for
+                    "quarkus.oidc.nhn.auth-server-url", base() + SECOND,
+                    "quarkus.oidc.nhn.application-type", "service",
+                    "quarkus.oidc.nhn.token.audience", "knutepunkt",
+                    "knutepunkt.identity.issuers.nhn.roles", "operator",
+                    "knutepunkt.identity.roles.operator", "knutepunkt:operator,knutepunkt-operator");
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

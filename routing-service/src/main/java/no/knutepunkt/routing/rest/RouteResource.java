@@ -15,7 +15,6 @@ import no.knutepunkt.model.event.KindRule;
 import no.knutepunkt.model.event.MessageKind;
 import no.knutepunkt.model.fhir.Outcomes;
 import no.knutepunkt.model.fhir.VkpCode;
-import no.knutepunkt.model.identity.HelseIdClaims;
 import no.knutepunkt.model.identity.Orgnr;
 import no.knutepunkt.model.rest.Rejection;
 import no.knutepunkt.routing.Route;
@@ -23,7 +22,8 @@ import no.knutepunkt.routing.messaging.RegisterRebuild;
 import no.knutepunkt.routing.repository.RouteRepository;
 import no.knutepunkt.routing.service.RouteService;
 import no.knutepunkt.routing.service.RouteService.RouteRequest;
-import org.eclipse.microprofile.jwt.JsonWebToken;
+import no.knutepunkt.model.rest.ApiCaller;
+import no.knutepunkt.model.rest.Callers;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 import java.time.Instant;
@@ -39,13 +39,13 @@ public class RouteResource {
     private final RouteService service;
     private final RouteRepository routes;
     private final RegisterRebuild rebuild;
-    private final JsonWebToken token;
+    private final Callers callers;
 
-    public RouteResource(RouteService service, RouteRepository routes, RegisterRebuild rebuild, JsonWebToken token) {
+    public RouteResource(RouteService service, RouteRepository routes, RegisterRebuild rebuild, Callers callers) {
         this.service = service;
         this.routes = routes;
         this.rebuild = rebuild;
-        this.token = token;
+        this.callers = callers;
     }
 
     /** A route as the register holds it. */
@@ -102,10 +102,8 @@ public class RouteResource {
     }
 
     private String mustOperate() {
-        if (!HelseIdClaims.scopes(token.<Object>getClaim("scope")).contains(HelseIdClaims.SCOPE_OPERATOR)) {
-            throw new Rejection(403, Outcomes.error(IssueType.FORBIDDEN, VkpCode.NO_ACCESS, "operator",
-                    "only NHN operators manage routes"));
-        }
-        return token.getClaim(HelseIdClaims.CLIENT_ID);
+        ApiCaller caller = callers.current();
+        caller.mustOperate();
+        return caller.clientId();
     }
 }
