@@ -2,6 +2,9 @@ package no.knutepunkt.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import no.knutepunkt.model.fhir.VkpReads;
 import no.knutepunkt.model.identity.HelseIdClaims;
 
 import java.io.IOException;
@@ -55,6 +58,7 @@ public final class Main {
             case "ready" -> ready(rest);
             case "seed" -> seed();
             case "send" -> send(rest);
+            case "read" -> read(rest);
             case "audit-verify" -> auditVerify();
             default -> usage();
         };
@@ -71,7 +75,9 @@ public final class Main {
         System.err.println("""
                 usage: knutepunkt-cli keys | topics [--replicas N --min-insync N] | ready [PID@]URL... |
                        token vendor [--vkp-id ID] [--scope S]... | token admin|epj --orgnr N | token operator |
-                       seed | send FILE [--org ORGNR] | audit-verify
+                       seed | send FILE [--org ORGNR] |
+                       read RESOURCE [--patient FNR] [--service-codes TA,MD] [--from DATE] [--to DATE] [--org ORGNR] |
+                       audit-verify
                 tokens: KNUTEPUNKT_TOKEN_VENDOR|_ADMIN|_EPJ|_OPERATOR, else KNUTEPUNKT_TOKEN_COMMAND (prints one; told
                         KNUTEPUNKT_TOKEN_ROLE, _ORGNR, _VKP_ID, _SCOPE), else signed with the local key""");
     }
@@ -201,12 +207,28 @@ public final class Main {
             present |= vkpId.equals(grant.path("vkpId").asText()) && "active".equals(grant.path("state").asText());
         }
         if (!present) {
-            JsonNode grant = JSON.createObjectNode().put("vkpId", vkpId).put("vendor", "Demoleverandor")
-                    .put("system", "Demosystem").put("legalBasis", "Demo: lokal kjøring av Knutepunkt")
-                    .set("scopes", JSON.createArrayNode().add(HelseIdClaims.vkpScope("bundle", "write")));
+            // writes, and reads of every resource for the alarm, dispenser, GPS and DHO services (not RT, DT)
+            ArrayNode scopes = JSON.createArrayNode().add(HelseIdClaims.vkpScope("bundle", "write"));
+            VkpReads.READABLE.keySet().stream().sorted().forEach(r -> scopes.add(HelseIdClaims.vkpScope(r, "read")));
+            ObjectNode grant = JSON.createObjectNode().put("vkpId", vkpId).put("vendor", "Demoleverandor")
+                    .put("system", "Demosystem").put("legalBasis", "Demo: lokal kjøring av Knutepunkt");
+            grant.set("scopes", scopes);
+            grant.set("serviceCodes", JSON.createArrayNode().add("TA").add("MD").add("GPS").add("DHO"));
             HttpResponse<String> created = call("POST", consent, admin, grant.toString());
             if (created.statusCode() / 100 != 2) {
                 System.err.println("grant: HTTP " + created.statusCode() + " " + created.body());
+                return 1;
+            }
+        }
+        // which of the stand-in EPJ's services (IPLOS codes) each ServiceCode means, for the read tour
+        String profile = env("KNUTEPUNKT_CONSENT_URL", null) + "/consent/v1/municipalities/" + orgnr
+                + "/partner-profile";
+        if (call("GET", profile, admin, null).statusCode() == 404) {
+            HttpResponse<String> set = call("PUT", profile, admin, "{\"serviceCodes\": {\"RT\": [\"6\"], "
+                    + "\"TA\": [\"6\"], \"GPS\": [\"26\"], \"MD\": [\"27\"], \"DT\": [\"28\"], "
+                    + "\"DHO\": [\"DHO\"]}}");
+            if (set.statusCode() / 100 != 2) {
+                System.err.println("partner profile: HTTP " + set.statusCode() + " " + set.body());
                 return 1;
             }
         }
@@ -289,6 +311,46 @@ public final class Main {
         }
         System.out.println("no final state within the time-out; last state: " + last);
         return 4;
+    }
+
+    /**
+     * Acts as the demo vendor reading the EPJ through the hub (VKP's {@code POST …/{resource}/_search}) and prints the
+     * answer. Exit 0 with an answer; 3 when refused (403); 2 for another refusal; 4 when the EPJ did not answer.
+     */
+    private static int read(List<String> args) throws IOException, InterruptedException {
+        if (args.isEmpty() || !VkpReads.READABLE.containsKey(args.get(0))) {
+            System.err.println("read what? one of " + new java.util.TreeSet<>(VkpReads.READABLE.keySet()));
+            return usage();
+        }
+        String resource = args.get(0);
+        String orgnr = option(args, "--org", demoOrgnr());
+        List<String> form = new ArrayList<>();
+        String patient = option(args, "--patient", null);
+        if (patient != null) {
+            form.add(("patient".equals(resource) ? "identifier=" : "patient.identifier=")
+                    + java.net.URLEncoder.encode(patient, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        Optional.ofNullable(option(args, "--from", null)).ifPresent(d -> form.add("date=ge" + d));
+        Optional.ofNullable(option(args, "--to", null)).ifPresent(d -> form.add("date=le" + d));
+        String token = vendorToken(demoVkpId(), List.of(HelseIdClaims.vkpScope(resource, "read")));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(env("KNUTEPUNKT_INGEST_URL", null) + "/epj/r4/"
+                + orgnr + "/" + resource + "/_search")).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token)
+                .header("ServiceCodes", option(args, "--service-codes", "TA"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(String.join("&", form))).build();
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        String readId = response.headers().firstValue("X-Read-Id").orElse("-");
+        JsonNode body = JSON.readTree(response.body().isBlank() ? "{}" : response.body());
+        if (response.statusCode() == 200) {
+            System.out.println("read " + readId + ": " + body.path("entry").size() + " " + resource + " record(s)");
+            System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body));
+            return 0;
+        }
+        System.out.println("refused: HTTP " + response.statusCode() + " (VKP "
+                + body.at("/issue/0/details/coding/0/code").asText("?") + ") "
+                + body.at("/issue/0/diagnostics").asText(""));
+        return response.statusCode() == 403 ? 3 : response.statusCode() >= 500 ? 4 : 2;
     }
 
     static HttpResponse<String> call(String method, String url, String token, String body) throws IOException,

@@ -45,6 +45,7 @@ public final class EpjStandin implements AutoCloseable {
     private final Map<String, Map<String, Stored>> resources = new LinkedHashMap<>();
     private final Map<String, String> byIdentifier = new LinkedHashMap<>();
     private volatile Behaviour behaviour = Behaviour.OK;
+    private final ReadRecords readRecords = new ReadRecords(JSON);
 
     /**
      * How the stand-in answers: normally, with an error status, never, or after a delay; to every request, or only to
@@ -187,9 +188,21 @@ public final class EpjStandin implements AutoCloseable {
                 Created created = create(path[0], resource, ex.getRequestHeaders().getFirst("If-None-Exist"));
                 ex.getResponseHeaders().add("Location", baseUrl() + "/" + path[0] + "/" + created.id());
                 respond(ex, created.isNew() ? 201 : 200, created.resource());
+            } else if ("GET".equals(method) && path.length == 1 && isRead(path[0], query(ex))) {
+                ObjectNode bundle = JSON.createObjectNode().put("resourceType", "Bundle").put("type", "searchset");
+                ArrayNode entries = readRecords.asEntries(readRecords.search(path[0], multiQuery(ex)),
+                        bundle.putArray("entry"), baseUrl());
+                respond(ex, 200, bundle.put("total", entries.size()));
             } else if ("GET".equals(method) && path.length == 1 && !path[0].isEmpty()) {
                 Map<String, String> query = query(ex);
-                respond(ex, 200, search(path[0], query.get("identifier"), query.get("_lastUpdated")));
+                ObjectNode found = search(path[0], query.get("identifier"), query.get("_lastUpdated"));
+                if (found.path("entry").isEmpty() && "Patient".equals(path[0]) && query.get("identifier") != null) {
+                    // a patient the hub never wrote may be one of the records'
+                    readRecords.asEntries(readRecords.search("Patient", multiQuery(ex)), (ArrayNode) found.get("entry"),
+                            baseUrl());
+                    found.put("total", found.get("entry").size());
+                }
+                respond(ex, 200, found);
             } else if ("GET".equals(method) && path.length == 2) {
                 ObjectNode found = read(path[0], path[1]);
                 respond(ex, found == null ? 404 : 200, found == null ? outcome("not found") : found);
@@ -430,6 +443,31 @@ public final class EpjStandin implements AutoCloseable {
             respond(ex, 200, JSON.createObjectNode().put("mode", b.mode()).put("status", b.status())
                     .put("delayMs", b.delayMs()).put("inFlight", inFlight.get()));
         }
+    }
+
+    /**
+     * A vendor's read through the hub, answered from the patients' records: a search of a record type by patient,
+     * date, status or count, or of all of them. A search by identifier or {@code _lastUpdated} is of what the hub wrote (and,
+     * for a Patient the hub never wrote, of the records).
+     */
+    private static boolean isRead(String type, Map<String, String> query) {
+        return ReadRecords.holds(type) && (query.isEmpty() || query.containsKey("patient.identifier")
+                || query.containsKey("date") || query.containsKey("_count") || query.containsKey("status"));
+    }
+
+    private static Map<String, List<String>> multiQuery(HttpExchange ex) {
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        String raw = ex.getRequestURI().getRawQuery();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    params.computeIfAbsent(pair.substring(0, eq), k -> new ArrayList<>())
+                            .add(URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return params;
     }
 
     private static Map<String, String> query(HttpExchange ex) {

@@ -141,6 +141,240 @@ class HubFlowTest {
                 Duration.ofSeconds(2)).size(), "rejected bundles are not in the log");
     }
 
+    /** The stand-in EPJ's synthetic patients, whose records the read tests disclose. */
+    static final List<String> READ_PATIENTS = List.of("12854849156", "03895211256", "27823990583", "08916133899",
+            "Alarmbruker", "Sporingsbruker");
+    static final String FNR = "urn:oid:2.16.578.1.12.4.1.4.1";
+
+    static JsonNode tree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static String readToken() throws Exception {
+        List<String> args = new ArrayList<>(List.of("vendor"));
+        for (String r : List.of("patient", "episodeofcare", "careplan", "composition", "condition",
+                "allergyintolerance", "medicationstatement")) {
+            args.addAll(List.of("--scope", "nhn:vkp/api/user/" + r + ".read"));
+        }
+        return Hub.token(args.toArray(String[]::new));
+    }
+
+    static HttpResponse<String> search(String method, String path, String token, String serviceCodes, String form)
+            throws Exception {
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(Hub.INGEST
+                + "/epj/r4/" + ORGNR + "/" + path + ("GET".equals(method) && form != null ? "?" + form : "")))
+                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30));
+        if (serviceCodes != null) {
+            b.header("ServiceCodes", serviceCodes);
+        }
+        if ("POST".equals(method)) {
+            b.header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(form == null ? "" : form));
+        }
+        return java.net.http.HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String vkpCode(HttpResponse<String> r) {
+        return tree(r.body()).at("/issue/0/details/coding/0/code").asText();
+    }
+
+    /**
+     * Need-to-know: only patients with an active service of the ServiceCodes asked for, as the municipality's partner
+     * profile maps them to its EPJ's services, checked at each read; a changed profile and a revoked grant hold for
+     * the very next read; a pull-only EPJ answers no reads.
+     */
+    @Test
+    @Order(3)
+    void needToKnowAndTheRegisterAreDecidedAtEachRead() throws Exception {
+        SENT_PATIENTS.addAll(READ_PATIENTS);
+        String token = readToken();
+        // an alarm service that ended, no service at all, a GPS service but not an alarm
+        for (String patient : List.of("27823990583", "08916133899", "03895211256")) {
+            HttpResponse<String> refused = search("POST", "condition/_search", token, "ta",
+                    "patient.identifier=" + patient);
+            assertEquals(403, refused.statusCode(), refused.body());
+            assertEquals("1.3", vkpCode(refused), refused.body());
+        }
+        assertEquals(200, search("POST", "condition/_search", token, "gps", "patient.identifier=03895211256")
+                .statusCode());
+        // a list leaves out whoever has no such service
+        List<String> alarm = new ArrayList<>();
+        tree(search("POST", "patient/_search", token, "ta", "").body()).path("entry")
+                .forEach(e -> alarm.add(e.at("/resource/identifier/0/value").asText()));
+        assertEquals(List.of("12854849156"), alarm);
+        assertEquals(2, tree(search("GET", "patient", token, "TA,GPS", null).body()).path("entry").size());
+        assertEquals(1, tree(search("GET", "medicationstatement", token, "TA", null).body()).path("entry").size(),
+                "the ended service's patient's medication is not listed");
+
+        // the municipality changes its profile: the next read goes by it
+        String admin = Hub.token("admin", "--orgnr", ORGNR);
+        String profile = Hub.CONSENT + "/consent/v1/municipalities/" + ORGNR + "/partner-profile";
+        JsonNode seeded = tree(Hub.api("GET", profile, admin, null).body());
+        try {
+            HttpResponse<String> changed = Hub.api("PUT", profile, admin, "{\"serviceCodes\": {\"TA\": [\"9%\"], "
+                    + "\"MD\": [\"27\"]}}");
+            assertEquals(200, changed.statusCode(), changed.body());
+            HttpResponse<String> next = search("POST", "condition/_search", token, "ta", "patient.identifier="
+                    + "12854849156");
+            assertEquals("1.3", vkpCode(next), next.body());
+            assertEquals("1.2", vkpCode(search("POST", "condition/_search", token, "gps", "")), "GPS unmapped");
+        } finally {
+            HttpResponse<String> back = Hub.api("PUT", profile, admin, JSON.createObjectNode()
+                    .set("serviceCodes", seeded.path("serviceCodes")).toString());
+            assertEquals(200, back.statusCode(), back.body());
+        }
+        JsonNode history = tree(Hub.api("GET", profile + "/history", admin, null).body());
+        assertTrue(history.size() >= 3, history.toString());
+
+        // a grant revoked: its sender's very next read is refused
+        String vkpId = "Lesetest_" + UUID.randomUUID().toString().substring(0, 8) + "_" + ORGNR;
+        String grants = Hub.CONSENT + "/consent/v1/municipalities/" + ORGNR + "/grants";
+        HttpResponse<String> granted = Hub.api("POST", grants, admin, "{\"vkpId\":\"" + vkpId + "\",\"scopes\":"
+                + "[\"nhn:vkp/api/user/careplan.read\"],\"serviceCodes\":[\"TA\"],\"legalBasis\":\"hol. § 3-2\"}");
+        assertEquals(201, granted.statusCode(), granted.body());
+        String reader = Hub.token("vendor", "--vkp-id", vkpId, "--scope", "nhn:vkp/api/user/careplan.read");
+        assertEquals(200, search("GET", "careplan", reader, "ta", "patient.identifier=12854849156").statusCode());
+        HttpResponse<String> revoked = Hub.api("POST", grants + "/" + tree(granted.body()).path("grantId").asText()
+                + "/revoke", admin, "{\"reason\":\"avtalen er sagt opp\"}");
+        assertEquals(200, revoked.statusCode(), revoked.body());
+        HttpResponse<String> after = search("GET", "careplan", reader, "ta", "patient.identifier=12854849156");
+        assertEquals(403, after.statusCode(), after.body());
+        assertEquals("1.1", vkpCode(after), after.body());
+
+        // a municipality whose EPJ pulls its messages cannot be read through the hub: a clear answer, not a hang
+        String pulling = "921234503";
+        String pullReader = "Pulllesing_Alarm_" + pulling;
+        HttpResponse<String> routed = Hub.api("PUT", Hub.ROUTING + "/routing/v1/routes/" + pulling,
+                Hub.token("operator"), "{\"epjProduct\":\"gerica\",\"mode\":\"pull\"}");
+        assertTrue(routed.statusCode() / 100 == 2, routed.body());
+        String pullAdmin = Hub.token("admin", "--orgnr", pulling);
+        assertEquals(201, Hub.api("POST", Hub.CONSENT + "/consent/v1/municipalities/" + pulling + "/grants",
+                pullAdmin, "{\"vkpId\":\"" + pullReader + "\",\"scopes\":[\"nhn:vkp/api/user/careplan.read\"],"
+                        + "\"serviceCodes\":[\"TA\"],\"legalBasis\":\"hol. § 3-2\"}").statusCode());
+        assertEquals(200, Hub.api("PUT", Hub.CONSENT + "/consent/v1/municipalities/" + pulling + "/partner-profile",
+                pullAdmin, "{\"serviceCodes\": {\"TA\": [\"6\"]}}").statusCode());
+        String pullToken = Hub.token("vendor", "--vkp-id", pullReader, "--scope", "nhn:vkp/api/user/careplan.read");
+        await().atMost(Duration.ofSeconds(15)).until(() -> Hub.api("GET", Hub.ROUTING + "/routing/v1/routes/"
+                + pulling, Hub.token("operator"), null).statusCode() == 200);
+        HttpResponse<String> pull = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create(Hub.INGEST + "/epj/r4/" + pulling + "/careplan"))
+                .header("Authorization", "Bearer " + pullToken).header("ServiceCodes", "ta").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(501, pull.statusCode(), pull.body());
+        assertTrue(pull.body().contains("epj-pull-only"), pull.body());
+    }
+
+    /**
+     * VKP's reads through the hub: each resource in both forms, HAPI's client with its POST search, precise refusals,
+     * and an EPJ that is down or hangs answered within the deadline. Each read is a chain of events on the log.
+     */
+    @Test
+    @Order(3)
+    void vendorsReadTheEpjThroughTheHubInBothFormsAndWithHapi() throws Exception {
+        SENT_PATIENTS.addAll(READ_PATIENTS);
+        String token = readToken();
+        String patient = "12854849156";
+        HttpResponse<String> plan = search("POST", "careplan/_search", token, "ta",
+                "patient.identifier=" + patient + "&date=ge2026-11-01&date=le2026-12-31");
+        assertEquals(200, plan.statusCode(), plan.body());
+        assertTrue(plan.headers().firstValue("Content-Type").orElse("").startsWith("application/fhir+json"));
+        JsonNode plans = JSON.readTree(plan.body());
+        assertEquals("searchset", plans.path("type").asText());
+        assertEquals("CarePlan", plans.at("/entry/0/resource/resourceType").asText(), plan.body());
+        assertEquals(1, plans.path("entry").size(), plan.body());
+        String readId = plan.headers().firstValue("X-Read-Id").orElseThrow();
+
+        for (String type : List.of("Patient", "EpisodeOfCare", "CarePlan", "Composition", "Condition",
+                "AllergyIntolerance", "MedicationStatement")) {
+            String by = ("Patient".equals(type) ? "identifier=" : "patient.identifier=") + FNR + "%7C" + patient;
+            for (String method : List.of("GET", "POST")) {
+                HttpResponse<String> r = search(method, type.toLowerCase() + ("POST".equals(method) ? "/_search"
+                        : ""), token, "TA, md", by);
+                assertEquals(200, r.statusCode(), type + " " + method + ": " + r.body());
+                JsonNode entries = JSON.readTree(r.body()).path("entry");
+                assertFalse(entries.isEmpty(), type + " " + method + ": " + r.body());
+                entries.forEach(e -> assertEquals(type, e.at("/resource/resourceType").asText()));
+            }
+        }
+
+        // HAPI's generic client: POST {base}/CarePlan/_search with its own Accept and a chained parameter
+        ca.uhn.fhir.rest.client.api.IGenericClient hapi = ca.uhn.fhir.context.FhirContext.forR4Cached()
+                .newRestfulGenericClient(Hub.INGEST + "/epj/r4/" + ORGNR);
+        hapi.registerInterceptor(new ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor(token));
+        ca.uhn.fhir.rest.client.interceptor.AdditionalRequestHeadersInterceptor codes =
+                new ca.uhn.fhir.rest.client.interceptor.AdditionalRequestHeadersInterceptor();
+        codes.addHeaderValue("ServiceCodes", "ta");
+        hapi.registerInterceptor(codes);
+        org.hl7.fhir.r4.model.Bundle found = hapi.search().forResource(org.hl7.fhir.r4.model.CarePlan.class)
+                .where(org.hl7.fhir.r4.model.CarePlan.PATIENT.hasChainedProperty(org.hl7.fhir.r4.model.Patient
+                        .IDENTIFIER.exactly().systemAndIdentifier(FNR, patient)))
+                .usingStyle(ca.uhn.fhir.rest.api.SearchStyleEnum.POST)
+                .returnBundle(org.hl7.fhir.r4.model.Bundle.class).execute();
+        assertEquals(1, found.getEntry().size());
+        assertTrue(found.getEntryFirstRep().getResource() instanceof org.hl7.fhir.r4.model.CarePlan);
+
+        // the demo vendor's command: a read, and a ServiceCode the municipality did not grant it
+        Hub.Result cli = Hub.run("read", "careplan", "--patient", patient, "--service-codes", "ta,md");
+        assertEquals(0, cli.exit(), cli.output());
+        assertTrue(cli.output().contains("1 careplan record(s)"), cli.output());
+        Hub.Result refused = Hub.run("read", "condition", "--service-codes", "dt");
+        assertEquals(3, refused.exit(), refused.output());
+        assertTrue(refused.output().contains("HTTP 403 (VKP 1.2)"), refused.output());
+
+        // refusals: each with its VKP code, and the EPJ never asked
+        HttpResponse<String> noCodes = search("POST", "careplan/_search", token, null, "patient.identifier=" + patient);
+        assertEquals(400, noCodes.statusCode());
+        assertTrue(noCodes.body().contains("\"2.3\""), noCodes.body());
+        HttpResponse<String> unknownCode = search("POST", "careplan/_search", token, "ta,xx", "");
+        assertEquals(400, unknownCode.statusCode());
+        assertTrue(unknownCode.body().contains("\"2.4\""), unknownCode.body());
+        HttpResponse<String> badId = search("POST", "careplan/_search", token, "ta", "patient.identifier=12345678901");
+        assertEquals(400, badId.statusCode());
+        assertTrue(badId.body().contains("\"2.1\""), badId.body());
+        HttpResponse<String> notGranted = search("POST", "careplan/_search", token, "rt", "");
+        assertEquals(403, notGranted.statusCode(), notGranted.body());
+        assertTrue(notGranted.body().contains("\"1.2\"") && notGranted.body().contains("RT"), notGranted.body());
+        HttpResponse<String> noScope = search("POST", "careplan/_search", Hub.token("vendor"), "ta", "");
+        assertEquals(403, noScope.statusCode());
+        assertTrue(noScope.body().contains("careplan.read"), noScope.body());
+
+        // the EPJ down: 503 with Retry-After; hanging: 504 (VKP 3.1) at the deadline; the hub answers throughout
+        try {
+            Hub.http("POST", Hub.EPJ + "/control", null, "{\"mode\":\"fail\",\"status\":503}");
+            HttpResponse<String> down = search("GET", "condition", token, "ta", "patient.identifier=" + patient);
+            assertEquals(503, down.statusCode(), down.body());
+            assertTrue(down.headers().firstValue("Retry-After").isPresent());
+            Hub.http("POST", Hub.EPJ + "/control", null, "{\"mode\":\"hang\",\"delayMs\":8000}");
+            long start = System.nanoTime();
+            HttpResponse<String> hanging = search("GET", "condition", token, "ta", "patient.identifier=" + patient);
+            long took = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(504, hanging.statusCode(), hanging.body());
+            assertTrue(hanging.body().contains("\"3.1\""), hanging.body());
+            assertTrue(took < 7000, "answered at the 4 s deadline, not the EPJ's 8 s: " + took + " ms");
+        } finally {
+            Hub.http("POST", Hub.EPJ + "/control", null, "{\"mode\":\"ok\"}");
+        }
+
+        // the first read's chain: requested → authorized → routed → answered, with what it disclosed
+        List<ConsumerRecord<String, String>> chain = new TopicProbe(Hub.KAFKA).readAll(List.of(Topics.READS_REQUESTED,
+                Topics.READ_DECISIONS, Topics.READS_ROUTED, Topics.READ_OUTCOMES), Duration.ofSeconds(3)).stream()
+                .filter(r -> tree(r.value()).path("correlationid").asText().equals(readId))
+                .sorted(java.util.Comparator.comparing(r -> java.time.Instant.parse(tree(r.value()).path("time")
+                        .asText()))).toList();
+        List<String> types = chain.stream().map(r -> tree(r.value()).path("type").asText()).toList();
+        assertEquals(List.of("no.knutepunkt.read.requested.v1", "no.knutepunkt.read.authorized.v1",
+                "no.knutepunkt.read.routed.v1", "no.knutepunkt.read.answered.v1"), types);
+        JsonNode answered = JSON.readTree(chain.get(3).value()).path("data");
+        assertEquals(1, answered.at("/disclosed/CarePlan").asInt(), answered.toString());
+        assertTrue(answered.path("result").asText().startsWith("kp-sealed:v1:"));
+        assertFalse(answered.path("patientKeys").isEmpty());
+        assertTrue(JSON.readTree(chain.get(0).value()).at("/data/query").asText().startsWith("kp-sealed:v1:"));
+    }
+
     @Test
     @Order(3)
     void aVendorWithoutGrantHearsItInTheSameRequestAndOnlyADenialIsLogged() throws Exception {

@@ -8,7 +8,8 @@ public sealed interface EventData permits MessageReceived, MessageAuthorized, Me
         MessageUnroutable, MessageDelivered, DeliveryFailed, DeliveryAttemptFailed, MessageJournaled, DeliveryPaused,
         DeliveryResumed, DeadLetterHandled, AccessGranted, AccessRevoked, AccessExpiryWarned,
         PatientRestricted, PatientRestrictionLifted, RouteRegistered, MessageValidated, PatientPayloadsErased,
-        RedriveRequested, MessageRedriven, RedriveEnded {
+        RedriveRequested, MessageRedriven, RedriveEnded, ReadRequested, ReadAuthorized, ReadDenied, ReadRouted,
+        ReadAnswered, ReadFailed, PartnerProfileChanged {
 
     /** The message (correlation) id this fact belongs to, or null for register changes. */
     default String messageId() {

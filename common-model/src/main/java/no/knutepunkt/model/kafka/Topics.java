@@ -28,6 +28,15 @@ public final class Topics {
     /** Route changes of the routing register. */
     public static final String ROUTING_REGISTER = "knutepunkt.routing.register";
 
+    /** Vendors' reads of an EPJ, one event per stage of each ({@link no.knutepunkt.model.event.ReadRequested}…). */
+    public static final String READS_REQUESTED = "knutepunkt.read.requested";
+    /** Consent's decisions on reads: authorized or denied. */
+    public static final String READ_DECISIONS = "knutepunkt.read.decisions";
+    /** Routing's choice of the EPJ that answers each authorized read. */
+    public static final String READS_ROUTED = "knutepunkt.read.routed";
+    /** What each read disclosed (sealed), or why it got no answer. */
+    public static final String READ_OUTCOMES = "knutepunkt.read.outcomes";
+
     /** Where a service parks an event it could not process, so that nothing is dropped. */
     public static String deadLetters(String service) {
         return "knutepunkt.deadletter." + service;
@@ -77,7 +86,11 @@ public final class Topics {
                 new Spec(CONSENT_GRANTS, REGISTER_PARTITIONS),
                 new Spec(ROUTING_REGISTER, REGISTER_PARTITIONS),
                 new Spec(DELIVERY_CONTROL, REGISTER_PARTITIONS),
-                new Spec(RETENTION, REGISTER_PARTITIONS)));
+                new Spec(RETENTION, REGISTER_PARTITIONS),
+                new Spec(READS_REQUESTED, MESSAGE_PARTITIONS),
+                new Spec(READ_DECISIONS, MESSAGE_PARTITIONS),
+                new Spec(READS_ROUTED, MESSAGE_PARTITIONS),
+                new Spec(READ_OUTCOMES, MESSAGE_PARTITIONS)));
         SERVICES.forEach(s -> specs.add(new Spec(deadLetters(s), REGISTER_PARTITIONS)));
         return List.copyOf(specs);
     }

@@ -25,6 +25,11 @@ public class TopicsConfigSource extends MapBackedConfigSource {
                 "knutepunkt.topic.routing-register", Topics.ROUTING_REGISTER,
                 "knutepunkt.topic.delivery-control", Topics.DELIVERY_CONTROL,
                 "knutepunkt.topic.retention", Topics.RETENTION));
+        p.putAll(Map.of(
+                "knutepunkt.topic.reads-requested", Topics.READS_REQUESTED,
+                "knutepunkt.topic.read-decisions", Topics.READ_DECISIONS,
+                "knutepunkt.topic.reads-routed", Topics.READS_ROUTED,
+                "knutepunkt.topic.read-outcomes", Topics.READ_OUTCOMES));
         Topics.SERVICES.forEach(s -> p.put("knutepunkt.topic.dead-letters." + s, Topics.deadLetters(s)));
         return Map.copyOf(p);
     }

@@ -10,6 +10,7 @@ import no.knutepunkt.consent.service.RegisterService;
 import no.knutepunkt.model.event.EventCodec;
 import no.knutepunkt.model.event.EventEnvelope;
 import no.knutepunkt.model.event.MessageReceived;
+import no.knutepunkt.model.event.ReadRequested;
 import no.knutepunkt.model.metrics.FlowMetrics;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -56,6 +57,18 @@ public class ConsentListener {
                 .call(decision -> publisher.decided(EventEnvelope.causedBy(envelope, RegisterService.SOURCE, decision)))
                 .invoke(decision -> metrics.count(decision, message.orgnr(), message.kind(),
                         message.sender().vkpId()))
+                .replaceWithVoid();
+    }
+
+    /** A read is decided as the register stood when it was asked; each decision is on the log, late or not. */
+    @Incoming("reads-requested")
+    public Uni<Void> onReadRequested(String event) {
+        EventEnvelope envelope = EventCodec.decode(event);
+        ReadRequested read = (ReadRequested) envelope.payload();
+        LogFields.follow(envelope.correlationid());
+        return retried(decisions.decide(read))
+                .call(decision -> publisher.readDecided(EventEnvelope.causedBy(envelope, RegisterService.SOURCE,
+                        decision)))
                 .replaceWithVoid();
     }
 

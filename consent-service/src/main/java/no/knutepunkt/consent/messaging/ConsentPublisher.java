@@ -13,11 +13,14 @@ public class ConsentPublisher {
 
     private final MutinyEmitter<String> registerChanges;
     private final MutinyEmitter<String> decisions;
+    private final MutinyEmitter<String> readDecisions;
 
     public ConsentPublisher(@Channel("register-changes") MutinyEmitter<String> registerChanges,
-            @Channel("decisions") MutinyEmitter<String> decisions) {
+            @Channel("decisions") MutinyEmitter<String> decisions,
+            @Channel("read-decisions") MutinyEmitter<String> readDecisions) {
         this.registerChanges = registerChanges;
         this.decisions = decisions;
+        this.readDecisions = readDecisions;
     }
 
     /** A grant or restriction event, keyed by the municipality's orgnr so that its register stays in order. */
@@ -27,5 +30,9 @@ public class ConsentPublisher {
 
     public Uni<Void> decided(EventEnvelope envelope) {
         return decisions.sendMessage(KafkaEvents.message(envelope));
+    }
+
+    public Uni<Void> readDecided(EventEnvelope envelope) {
+        return readDecisions.sendMessage(KafkaEvents.message(envelope));
     }
 }

@@ -109,11 +109,12 @@ public class GrantResource {
         return Response.status(change.inForce() ? 200 : 202).tag(etag(version)).entity(change.event()).build();
     }
 
-    private static EntityTag etag(int version) {
+    static EntityTag etag(int version) {
         return new EntityTag(Integer.toString(version));
     }
 
-    private static Integer version(String ifMatch) {
+    /** The version an If-Match names, or null; a malformed one is a 400. */
+    static Integer version(String ifMatch) {
         if (ifMatch == null || ifMatch.isBlank()) {
             return null;
         }

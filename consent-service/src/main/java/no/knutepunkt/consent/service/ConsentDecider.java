@@ -6,6 +6,9 @@ import no.knutepunkt.model.event.EventData;
 import no.knutepunkt.model.event.MessageAuthorized;
 import no.knutepunkt.model.event.MessageDenied;
 import no.knutepunkt.model.event.MessageReceived;
+import no.knutepunkt.model.event.ReadAuthorized;
+import no.knutepunkt.model.event.ReadDenied;
+import no.knutepunkt.model.event.ReadRequested;
 import no.knutepunkt.model.fhir.VkpCode;
 import no.knutepunkt.model.identity.HelseIdClaims;
 
@@ -13,6 +16,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -103,6 +107,40 @@ public final class ConsentDecider {
         }
         return new MessageDenied(m.messageId(), m.orgnr(), m.sender(), v.vkpCode(), v.reason(), v.rule(),
                 v.grantId(), now, v.grantVersion(), v.restrictionId());
+    }
+
+    /**
+     * The decision event for a read, judged as the register stood when it was asked; the partner profile then in
+     * force says which of the EPJ's services the ServiceCodes mean (a ServiceCode it does not map cannot be read for).
+     *
+     * @param profile ServiceCode → EPJ service code patterns, or null when the municipality has none
+     */
+    public static EventData decide(ReadRequested r, List<GrantVersion> grants, List<PatientRestriction> restrictions,
+            Map<String, List<String>> profile, int profileVersion) {
+        Verdict v = judge(questionOf(r), grants, restrictions);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        if (v.allowed()) {
+            List<String> unmapped = profile == null ? r.serviceCodes()
+                    : r.serviceCodes().stream().filter(c -> !profile.containsKey(c)).toList();
+            if (!unmapped.isEmpty()) {
+                return new ReadDenied(r.readId(), r.orgnr(), r.sender(), VkpCode.NOT_ALLOWED.code(),
+                        "municipality " + r.orgnr() + "'s partner profile does not say which of its EPJ's services "
+                                + "ServiceCode " + String.join(",", unmapped) + " means", "profile-service-code",
+                        v.grantId(), v.grantVersion(), null, now);
+            }
+            List<String> patterns = r.serviceCodes().stream().flatMap(c -> profile.get(c).stream()).distinct()
+                    .sorted().toList();
+            return new ReadAuthorized(r.readId(), r.orgnr(), r.sender(), r.resource(), r.serviceCodes(),
+                    r.patientKey(), r.query(), v.rule(), v.grantId(), v.grantVersion(), patterns, profileVersion, now,
+                    r.answerBy());
+        }
+        return new ReadDenied(r.readId(), r.orgnr(), r.sender(), v.vkpCode(), v.reason(), v.rule(), v.grantId(),
+                v.grantVersion(), v.restrictionId(), now);
+    }
+
+    static Question questionOf(ReadRequested r) {
+        return new Question(r.orgnr(), r.sender().vkpId(), r.resource(), "read", r.serviceCodes(), r.patientKey(),
+                r.requestedAt());
     }
 
     static Question questionOf(MessageReceived m) {

@@ -10,6 +10,8 @@ import no.knutepunkt.model.event.AccessRevoked;
 import no.knutepunkt.model.event.EventData;
 import no.knutepunkt.model.event.MessageAuthorized;
 import no.knutepunkt.model.event.MessageDenied;
+import no.knutepunkt.model.event.PartnerProfileChanged;
+import no.knutepunkt.model.event.EventCodec;
 import no.knutepunkt.model.event.PatientRestricted;
 import no.knutepunkt.model.event.PatientRestrictionLifted;
 
@@ -26,7 +28,8 @@ import java.util.Arrays;
 public class ConsentProjection {
 
     /** The tables this projection owns; a rebuild empties them and replays the topics into them. */
-    public static final String TABLES = "grant_versions, patient_restrictions, expiry_warnings, decisions";
+    public static final String TABLES = "grant_versions, patient_restrictions, expiry_warnings, decisions, "
+            + "partner_profile_versions";
 
     private static final String GRANT_COLUMNS = "grant_id, version, change, orgnr, vkp_id, vendor, system, scopes, "
             + "service_codes, valid_from, valid_to, legal_basis, revoked_at, revoke_reason, changed_by, changed_at";
@@ -47,7 +50,14 @@ public class ConsentProjection {
             + "reason, grant_id, grant_version, restriction_id, decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
             + "$10, $11) ON CONFLICT DO NOTHING";
 
+    private static final String PROFILED = "INSERT INTO partner_profile_versions (orgnr, version, service_codes, "
+            + "changed_by, changed_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING";
+
     public Uni<Void> apply(SqlClient db, EventData event) {
+        if (event instanceof PartnerProfileChanged e) {
+            return write(db, PROFILED, e.orgnr(), e.version(), EventCodec.mapper().valueToTree(e.serviceCodes()).toString(),
+                    e.changedBy(), time(e.changedAt()));
+        }
         if (event instanceof AccessGranted e) {
             return write(db, GRANTED, e.grantId(), e.version(), e.version() == 1 ? "granted" : "amended", e.orgnr(),
                     e.vkpId(), e.vendor(), e.system(), String.join(" ", e.scopes()),

@@ -8,11 +8,13 @@ import no.knutepunkt.consent.GrantVersion;
 import no.knutepunkt.consent.PatientRestriction;
 import no.knutepunkt.consent.repository.DecisionRepository;
 import no.knutepunkt.consent.repository.GrantVersionRepository;
+import no.knutepunkt.consent.repository.PartnerProfileRepository;
 import no.knutepunkt.consent.repository.RestrictionRepository;
 import no.knutepunkt.consent.service.ConsentDecider.Question;
 import no.knutepunkt.consent.service.ConsentDecider.Verdict;
 import no.knutepunkt.model.event.EventData;
 import no.knutepunkt.model.event.MessageReceived;
+import no.knutepunkt.model.event.ReadRequested;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -24,13 +26,15 @@ import java.util.Locale;
 public class DecisionService {
 
     private final GrantVersionRepository grants;
+    private final PartnerProfileRepository profiles;
     private final RestrictionRepository restrictions;
     private final DecisionRepository decisions;
     private final PatientKeys patients;
 
     public DecisionService(GrantVersionRepository grants, RestrictionRepository restrictions,
-            DecisionRepository decisions, PatientKeys patients) {
+            DecisionRepository decisions, PartnerProfileRepository profiles, PatientKeys patients) {
         this.grants = grants;
+        this.profiles = profiles;
         this.restrictions = restrictions;
         this.decisions = decisions;
         this.patients = patients;
@@ -41,6 +45,15 @@ public class DecisionService {
         Question q = ConsentDecider.questionOf(message);
         return Panache.withSession(() -> grants.asOf(q.orgnr(), q.vkpId(), q.at())
                 .chain(found -> restrictionsFor(q).map(r -> ConsentDecider.decide(message, found, r))));
+    }
+
+    /** The decision on a read, as the register and the partner profile stood when it was asked. */
+    public Uni<EventData> decide(ReadRequested read) {
+        Question q = ConsentDecider.questionOf(read);
+        return Panache.withSession(() -> grants.asOf(q.orgnr(), q.vkpId(), q.at())
+                .chain(found -> restrictionsFor(q).chain(r -> profiles.asOf(q.orgnr(), q.at())
+                        .map(p -> ConsentDecider.decide(read, found, r, p == null ? null : p.serviceCodeMap(),
+                                p == null ? 0 : p.version)))));
     }
 
     /**

@@ -4,17 +4,22 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import no.knutepunkt.consent.GrantVersion;
+import no.knutepunkt.consent.PartnerProfileVersion;
 import no.knutepunkt.consent.PatientRestriction;
 import no.knutepunkt.consent.config.ConsentConfig;
 import no.knutepunkt.consent.messaging.ConsentPublisher;
 import no.knutepunkt.consent.repository.GrantVersionRepository;
 import no.knutepunkt.consent.repository.RestrictionRepository;
 import no.knutepunkt.model.event.AccessGranted;
+import no.knutepunkt.model.event.PartnerProfileChanged;
+import no.knutepunkt.consent.repository.PartnerProfileRepository;
+import no.knutepunkt.model.fhir.ServiceCodes;
 import no.knutepunkt.model.event.AccessRevoked;
 import no.knutepunkt.model.event.EventData;
 import no.knutepunkt.model.event.EventEnvelope;
 import no.knutepunkt.model.event.PatientRestricted;
 import no.knutepunkt.model.event.PatientRestrictionLifted;
+import no.knutepunkt.model.fhir.ServiceCodes;
 import no.knutepunkt.model.fhir.Outcomes;
 import no.knutepunkt.model.fhir.VkpCode;
 import no.knutepunkt.model.rest.Rejection;
@@ -25,6 +30,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -40,19 +46,21 @@ public class RegisterService {
     /** The CloudEvents source of every event consent-service writes. */
     public static final String SOURCE = "knutepunkt/consent-service";
 
-    static final Set<String> SERVICE_CODES = Set.of("RT", "TA", "GPS", "MD", "DT", "DHO");
     private static final String VKP_SCOPE = "nhn:vkp/api/user/[a-z*]+\\.(read|write|\\*)";
 
     private final ConsentPublisher publisher;
+    private final PartnerProfileRepository profiles;
     private final GrantVersionRepository grants;
     private final RestrictionRepository restrictions;
     private final PatientKeys patients;
     private final ConsentConfig config;
 
     public RegisterService(ConsentPublisher publisher, GrantVersionRepository grants,
-            RestrictionRepository restrictions, PatientKeys patients, ConsentConfig config) {
+            RestrictionRepository restrictions, PartnerProfileRepository profiles, PatientKeys patients,
+            ConsentConfig config) {
         this.publisher = publisher;
         this.grants = grants;
+        this.profiles = profiles;
         this.restrictions = restrictions;
         this.patients = patients;
         this.config = config;
@@ -98,6 +106,55 @@ public class RegisterService {
             AccessRevoked revoked = new AccessRevoked(grantId, version, orgnr, grant.vkpId, reason, changedBy, now());
             return publish(orgnr, grantId, revoked, () -> grants.version(grantId, version));
         });
+    }
+
+    /**
+     * A new version of the municipality's partner profile: for each ServiceCode, its EPJ's service code patterns
+     * ({@code %} a wildcard). A ServiceCode left out can no longer be read for.
+     */
+    public Uni<Change<PartnerProfileChanged>> setProfile(String orgnr, Map<String, List<String>> serviceCodes,
+            Integer expectedVersion, String changedBy) {
+        Map<String, List<String>> mapped = checkedProfile(serviceCodes);
+        return Panache.withSession(() -> profiles.current(orgnr)).chain(current -> {
+            int at = current == null ? 0 : current.version;
+            if (expectedVersion != null && expectedVersion != at) {
+                throw new Rejection(412, Outcomes.error(IssueType.CONFLICT, VkpCode.INVALID, "profile-version",
+                        "the partner profile of " + orgnr + " is at version " + at + ", not " + expectedVersion));
+            }
+            PartnerProfileChanged changed = new PartnerProfileChanged(orgnr, at + 1, mapped, changedBy, now());
+            return publish(orgnr, orgnr, changed, () -> profiles.version(orgnr, at + 1));
+        });
+    }
+
+    public Uni<PartnerProfileVersion> profile(String orgnr) {
+        return Panache.withSession(() -> profiles.current(orgnr)).onItem().ifNull()
+                .failWith(() -> unknown("partner-profile", "", orgnr));
+    }
+
+    public Uni<List<PartnerProfileVersion>> profileHistory(String orgnr) {
+        return Panache.withSession(() -> profiles.history(orgnr));
+    }
+
+    private static Map<String, List<String>> checkedProfile(Map<String, List<String>> serviceCodes) {
+        if (serviceCodes == null || serviceCodes.isEmpty()) {
+            throw invalid("profile-request", "a partner profile maps at least one ServiceCode to EPJ service codes");
+        }
+        Map<String, List<String>> mapped = new java.util.TreeMap<>();
+        serviceCodes.forEach((code, patterns) -> {
+            String c = code == null ? "" : code.trim().toUpperCase(Locale.ROOT);
+            if (!ServiceCodes.KNOWN.contains(c)) {
+                throw invalid("profile-service-code", "unknown ServiceCode " + code + "; known: "
+                        + String.join(", ", ServiceCodes.ORDER));
+            }
+            List<String> clean = patterns == null ? List.of() : patterns.stream().filter(p -> p != null
+                    && !p.isBlank()).map(String::trim).distinct().toList();
+            if (clean.isEmpty() || clean.size() > 50 || clean.stream().anyMatch(p -> p.length() > 100)) {
+                throw invalid("profile-patterns", "ServiceCode " + c + " needs 1 to 50 EPJ service codes of at "
+                        + "most 100 characters each (% is a wildcard)");
+            }
+            mapped.put(c, clean);
+        });
+        return mapped;
     }
 
     public Uni<List<GrantVersion>> history(String orgnr, String grantId) {
@@ -222,7 +279,7 @@ public class RegisterService {
                 : t.serviceCodes().stream().map(c -> c == null ? "" : c.trim().toUpperCase(Locale.ROOT)).distinct()
                         .toList();
         for (String code : codes) {
-            if (!SERVICE_CODES.contains(code)) {
+            if (!ServiceCodes.KNOWN.contains(code)) {
                 throw invalid("grant-service-codes", "unknown ServiceCode " + code + "; known: RT, TA, GPS, MD, DT, DHO");
             }
         }

@@ -8,6 +8,9 @@ import no.knutepunkt.model.event.MessageAuthorized;
 import no.knutepunkt.model.event.MessageDenied;
 import no.knutepunkt.model.event.MessageKind;
 import no.knutepunkt.model.event.MessageReceived;
+import no.knutepunkt.model.event.ReadAuthorized;
+import no.knutepunkt.model.event.ReadDenied;
+import no.knutepunkt.model.event.ReadRequested;
 import no.knutepunkt.model.event.Sender;
 import org.junit.jupiter.api.Test;
 
@@ -120,5 +123,32 @@ class ConsentDeciderTest {
 
     static String rule(GrantVersion g) {
         return assertInstanceOf(MessageDenied.class, ConsentDecider.decide(message(), List.of(g), List.of())).rule();
+    }
+
+    @Test
+    void aReadCarriesThePartnerProfilesServicesForItsServiceCodes() {
+        List<GrantVersion> grants = List.of(grant(T.minusSeconds(60), null, null, "nhn:vkp/api/user/careplan.read"));
+        java.util.Map<String, List<String>> profile = java.util.Map.of("TA", List.of("6"), "GPS", List.of("26",
+                "%.2.3"));
+        ReadRequested asked = new ReadRequested("r", "312229544", new Sender(SENDER, "c"), "careplan",
+                List.of("TA", "GPS"), "patient-k", "q", T, T.plusSeconds(10));
+        ReadAuthorized allowed = assertInstanceOf(ReadAuthorized.class,
+                ConsentDecider.decide(asked, grants, List.of(), profile, 4));
+        assertEquals(List.of("%.2.3", "26", "6"), allowed.servicePatterns());
+        assertEquals(4, allowed.profileVersion());
+        assertEquals(3, allowed.grantVersion());
+
+        // a ServiceCode the profile does not map, or no profile at all: nothing can be read for it
+        ReadDenied unmapped = assertInstanceOf(ReadDenied.class, ConsentDecider.decide(asked, grants, List.of(),
+                java.util.Map.of("TA", List.of("6")), 5));
+        assertEquals("profile-service-code", unmapped.rule());
+        assertTrue(unmapped.reason().contains("GPS"));
+        assertEquals("profile-service-code", assertInstanceOf(ReadDenied.class,
+                ConsentDecider.decide(asked, grants, List.of(), null, 0)).rule());
+        // the grant is judged first: a code it does not allow is refused as such, whatever the profile says
+        ReadRequested dho = new ReadRequested("r", "312229544", new Sender(SENDER, "c"), "careplan", List.of("DHO"),
+                null, "q", T, T.plusSeconds(10));
+        assertEquals("grant-service-code", assertInstanceOf(ReadDenied.class, ConsentDecider.decide(dho, grants,
+                List.of(), java.util.Map.of("DHO", List.of("%")), 1)).rule());
     }
 }

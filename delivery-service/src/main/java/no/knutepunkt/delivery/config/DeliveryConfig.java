@@ -28,6 +28,9 @@ public interface DeliveryConfig {
 
     Duration maxBackoff();
 
+    /** The patient pseudonym's secret (ingest's): the keys of the patients a read disclosed are made with it. */
+    String pseudonymSecret();
+
     /** How long one request to the EPJ may take before it counts as failed. */
     Duration requestTimeout();
 

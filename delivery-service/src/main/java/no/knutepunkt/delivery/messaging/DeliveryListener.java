@@ -10,6 +10,9 @@ import no.knutepunkt.model.event.EventCodec;
 import no.knutepunkt.model.event.EventData;
 import no.knutepunkt.model.event.EventEnvelope;
 import no.knutepunkt.model.event.MessageRouted;
+import no.knutepunkt.model.event.ReadRouted;
+import no.knutepunkt.delivery.service.EpjReads;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -25,11 +28,31 @@ public class DeliveryListener {
     private final DeliveryQueue queue;
     private final Dispatcher dispatcher;
     private final Redrives redrives;
+    private final EpjReads reads;
+    private final DeliveryPublisher publisher;
 
-    public DeliveryListener(DeliveryQueue queue, Dispatcher dispatcher, Redrives redrives) {
+    public DeliveryListener(DeliveryQueue queue, Dispatcher dispatcher, Redrives redrives, EpjReads reads,
+            DeliveryPublisher publisher) {
         this.redrives = redrives;
         this.queue = queue;
         this.dispatcher = dispatcher;
+        this.reads = reads;
+        this.publisher = publisher;
+    }
+
+    /**
+     * A routed read is performed at once (reads do not queue: a vendor waits for the answer) on a worker of its own,
+     * many side by side. Its outcome is on the log before the read is acknowledged.
+     */
+    @Incoming("reads-routed")
+    @Blocking(value = "epj-reads", ordered = false)
+    public void onReadRouted(String event) {
+        EventEnvelope envelope = EventCodec.decode(event);
+        if (!(envelope.payload() instanceof ReadRouted read)) {
+            return;
+        }
+        LogFields.follow(envelope.correlationid());
+        publisher.readOutcome(envelope, reads.perform(read)).await().atMost(Duration.ofSeconds(30));
     }
 
     @Incoming("routes")

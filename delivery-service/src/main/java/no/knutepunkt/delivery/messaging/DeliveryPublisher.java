@@ -20,13 +20,21 @@ public class DeliveryPublisher {
 
     private final MutinyEmitter<String> outcomes;
     private final MutinyEmitter<String> control;
+    private final MutinyEmitter<String> readOutcomes;
     private final FlowMetrics metrics;
 
     public DeliveryPublisher(@Channel("outcomes") MutinyEmitter<String> outcomes,
-            @Channel("control-changes") MutinyEmitter<String> control, FlowMetrics metrics) {
+            @Channel("control-changes") MutinyEmitter<String> control,
+            @Channel("read-outcomes") MutinyEmitter<String> readOutcomes, FlowMetrics metrics) {
         this.outcomes = outcomes;
         this.control = control;
+        this.readOutcomes = readOutcomes;
         this.metrics = metrics;
+    }
+
+    /** What a read disclosed, or why it got no answer, caused by its routed event. */
+    public Uni<Void> readOutcome(EventEnvelope routed, EventData outcome) {
+        return readOutcomes.sendMessage(KafkaEvents.message(EventEnvelope.causedBy(routed, SOURCE, outcome)));
     }
 
     /**

@@ -17,6 +17,10 @@ public interface IngestConfig {
     /** How long a write waits for consent's decision, so that a denial is the answer to the request itself. */
     Duration decisionWait();
 
+    /** How long a read waits for the EPJ's answer before it is answered 504 (VKP 3.1). */
+    @WithDefault("10s")
+    Duration readDeadline();
+
     /** Which VKP rules refuse a message, which only warn. */
     Validation validation();
 

@@ -5,6 +5,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import no.knutepunkt.model.fhir.Fhir;
 import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.Enumerations;
+import no.knutepunkt.ingest.fhir.SearchQuery;
+import no.knutepunkt.model.fhir.VkpReads;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementKind;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.RestfulCapabilityMode;
@@ -19,8 +22,8 @@ import java.util.Date;
 import java.util.TreeSet;
 
 /**
- * What each write surface supports, exactly: the resource types that can be created, JSON only, and HelseID bearer
- * tokens. Readable without a token, as FHIR clients expect.
+ * What each surface supports, exactly: the resource types that can be created or searched, JSON only, and HelseID
+ * bearer tokens. Readable without a token, as FHIR clients expect.
  */
 // JAX-RS picks the class by its own path first, so each surface's metadata sits beside that surface
 @Path("/epj/r4/metadata")
@@ -34,8 +37,31 @@ public class MetadataResource {
     static final java.util.Set<String> VKP_PROFILES = java.util.Set.of("MedicationDispense", "Composition",
             "DetectedIssue", "Encounter");
 
-    static final String VKP = Fhir.jsonParser().encodeResourceToString(capabilities("VKP R4 write surface of Knutepunkt",
-            VkpResource.WRITABLE.values(), "vkp-id claim and scope nhn:vkp/api/user/{resource}.write"));
+    static final String VKP = Fhir.jsonParser().encodeResourceToString(searches(capabilities(
+            "VKP R4 surface of Knutepunkt: writes, and reads of the EPJ for the ServiceCodes a grant allows",
+            VkpResource.WRITABLE.values(), "vkp-id claim and scope nhn:vkp/api/user/{resource}.write or .read")));
+
+    /** The reads: a search-type interaction per readable type, with the parameters SearchQuery takes. */
+    static CapabilityStatement searches(CapabilityStatement cs) {
+        CapabilityStatementRestComponent rest = cs.getRestFirstRep();
+        for (String type : new TreeSet<>(VkpReads.READABLE.values())) {
+            var resource = rest.getResource().stream().filter(r -> type.equals(r.getType())).findFirst()
+                    .orElseGet(() -> rest.addResource().setType(type));
+            resource.addInteraction().setCode(TypeRestfulInteraction.SEARCHTYPE).setDocumentation(
+                    "POST {base}/" + type.toLowerCase(java.util.Locale.ROOT) + "/_search (form) or GET; header "
+                            + "ServiceCodes (RT, TA, GPS, MD, DT, DHO) required");
+            resource.addSearchParam().setName("Patient".equals(type) ? "identifier" : "patient.identifier")
+                    .setType(Enumerations.SearchParamType.TOKEN)
+                    .setDocumentation("the patient's national id, bare or system|value");
+            if (SearchQuery.DATED.contains(type)) {
+                resource.addSearchParam().setName("date").setType(Enumerations.SearchParamType.DATE)
+                        .setDocumentation("at most two: ge… and le…");
+            }
+            resource.addSearchParam().setName("_count").setType(Enumerations.SearchParamType.NUMBER);
+        }
+        rest.getResource().sort(java.util.Comparator.comparing(r -> r.getType()));
+        return cs;
+    }
 
     @GET
     @Produces({VkpResource.FHIR_JSON, jakarta.ws.rs.core.MediaType.APPLICATION_JSON})

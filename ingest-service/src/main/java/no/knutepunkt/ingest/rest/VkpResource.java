@@ -11,7 +11,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import no.knutepunkt.ingest.fhir.SearchQuery;
+import no.knutepunkt.ingest.service.Reads;
+import no.knutepunkt.model.fhir.ServiceCodes;
+import no.knutepunkt.model.fhir.VkpReads;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import no.knutepunkt.model.fhir.Outcomes;
 import no.knutepunkt.model.fhir.VkpCode;
 import no.knutepunkt.model.rest.OutcomeMappers;
@@ -21,11 +28,12 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import no.knutepunkt.model.rest.Callers;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
+import java.util.List;
 import java.util.Map;
 
 /**
- * VKP's R4 write surface, unchanged for existing integrations: {@code POST /epj/r4/{orgnr}/bundle} and the
- * single-resource paths. Any 2xx means accepted; ours is 202 with the message id in {@code X-Message-Id}, a
+ * VKP's R4 surface, unchanged for existing integrations: reads ({@code POST /epj/r4/{orgnr}/{resource}/_search},
+ * or FHIR's GET) and writes ({@code POST /epj/r4/{orgnr}/bundle} and the single-resource paths). Any 2xx means accepted; ours is 202 with the message id in {@code X-Message-Id}, a
  * {@code Location} to follow it, and an informational OperationOutcome. A sender the municipality has not granted
  * hears 403 in the same request, unless it asked {@code Prefer: respond-async}.
  */
@@ -40,10 +48,12 @@ public class VkpResource {
             "Encounter");
 
     private final Writes writes;
+    private final Reads reads;
     private final Callers callers;
 
-    public VkpResource(Writes writes, Callers callers) {
+    public VkpResource(Writes writes, Reads reads, Callers callers) {
         this.writes = writes;
+        this.reads = reads;
         this.callers = callers;
     }
 
@@ -73,6 +83,54 @@ public class VkpResource {
         String path = type.toLowerCase(java.util.Locale.ROOT);
         var sender = callers.current().mustBeVendor(path, "write", false);
         return writes.write(orgnr, sender, "vkp-r4/" + path, type, contentType, prefer, idempotencyKey, body);
+    }
+
+    @Operation(summary = "VKP R4: search the EPJ of municipality {orgnr} (form body), for the ServiceCodes named")
+    @APIResponse(responseCode = "200", description = "a searchset Bundle, as the EPJ gave it; X-Read-Id names the read")
+    @APIResponse(responseCode = "400", description = "ServiceCodes or a search parameter missing or invalid (VKP 2.x)")
+    @APIResponse(responseCode = "403", description = "scope, grant or ServiceCode refuses (VKP 1.x)")
+    @APIResponse(responseCode = "503", description = "the EPJ cannot be reached; see Retry-After")
+    @APIResponse(responseCode = "504", description = "the EPJ did not answer within the read deadline (VKP 3.1)")
+    @POST
+    @Path("/{resource}/_search")
+    @Consumes(MediaType.WILDCARD)
+    @Produces({FHIR_JSON, MediaType.APPLICATION_JSON})
+    public Uni<Response> search(@PathParam("orgnr") String orgnr, @PathParam("resource") String resource,
+            @HeaderParam("ServiceCodes") String serviceCodes, byte[] body) {
+        return read(orgnr, resource, serviceCodes, FormBody.parse(body));
+    }
+
+    @Operation(summary = "VKP R4: search the EPJ of municipality {orgnr} (FHIR's GET form)")
+    @GET
+    @Path("/{resource}")
+    @Produces({FHIR_JSON, MediaType.APPLICATION_JSON})
+    public Uni<Response> searchByGet(@PathParam("orgnr") String orgnr, @PathParam("resource") String resource,
+            @HeaderParam("ServiceCodes") String serviceCodes, @Context UriInfo uri) {
+        return read(orgnr, resource, serviceCodes, uri.getQueryParameters());
+    }
+
+    private Uni<Response> read(String orgnr, String resource, String serviceCodesHeader,
+            Map<String, List<String>> parameters) {
+        String type = SearchQuery.typeOf(resource);
+        if (type == null) {
+            throw new Rejection(404, Outcomes.error(IssueType.NOTSUPPORTED, VkpCode.INVALID_FORMAT, "vkp-endpoint",
+                    "no search endpoint " + resource + "; searchable are " + VkpReads.READABLE.keySet()));
+        }
+        String path = type.toLowerCase(java.util.Locale.ROOT);
+        var sender = callers.current().mustBeVendor(path, "read", false);
+        List<String> serviceCodes = ServiceCodes.parse(serviceCodesHeader);
+        if (serviceCodes.isEmpty()) {
+            throw new Rejection(400, Outcomes.of(IssueSeverity.ERROR, IssueType.REQUIRED,
+                    VkpCode.INVALID_PARAMETER_COUNT, "service-codes-missing", "ServiceCodes",
+                    "a read names the services it is for in the ServiceCodes header, e.g. ServiceCodes: ta,md"));
+        }
+        List<String> unknown = ServiceCodes.unknown(serviceCodes);
+        if (!unknown.isEmpty()) {
+            throw new Rejection(400, Outcomes.of(IssueSeverity.ERROR, IssueType.CODEINVALID, VkpCode.INVALID_FORMAT,
+                    "service-codes-unknown", "ServiceCodes", "unknown ServiceCode " + String.join(",", unknown)
+                            + "; known are " + String.join(", ", ServiceCodes.ORDER)));
+        }
+        return reads.read(orgnr, sender, path, serviceCodes, SearchQuery.parse(type, parameters));
     }
 
     /** A FHIR client reads {@code BASE/metadata} of whatever base it is given, here one municipality's. */

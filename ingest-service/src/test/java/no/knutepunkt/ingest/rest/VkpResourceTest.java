@@ -402,11 +402,17 @@ class VkpResourceTest {
     }
 
     @Test
-    void capabilityStatementsListExactlyTheWritableTypes() {
+    void capabilityStatementsListExactlyTheWritableAndReadableTypes() {
         given().get("/epj/r4/metadata").then().statusCode(200)
                 .body("resourceType", equalTo("CapabilityStatement"))
-                .body("rest[0].resource.type", equalTo(List.of("Bundle", "Composition", "DetectedIssue",
-                        "Encounter", "MedicationDispense")));
+                .body("rest[0].resource.type", equalTo(List.of("AllergyIntolerance", "Bundle", "CarePlan",
+                        "Composition", "Condition", "DetectedIssue", "Encounter", "EpisodeOfCare",
+                        "MedicationDispense", "MedicationStatement", "Patient")))
+                .body("rest[0].resource.find { it.type == 'Bundle' }.interaction.code", equalTo(List.of("create")))
+                .body("rest[0].resource.find { it.type == 'Composition' }.interaction.code",
+                        equalTo(List.of("create", "search-type")))
+                .body("rest[0].resource.find { it.type == 'CarePlan' }.searchParam.name",
+                        equalTo(List.of("patient.identifier", "date", "_count")));
         given().get("/v1/metadata").then().statusCode(200)
                 .body("rest[0].resource.type", equalTo(List.of("Bundle", "Composition", "MedicationDispense")));
     }
@@ -448,5 +454,46 @@ class VkpResourceTest {
     ConsumerRecord<String, String> findReceived(String messageId) {
         return new TopicProbe(bootstrap).await(Topics.MESSAGES_RECEIVED, e -> messageId.equals(e.correlationid()),
                 Duration.ofSeconds(20));
+    }
+
+    /**
+     * A read is checked before anything is written; a valid one is on the log with its query sealed and keyed by the
+     * patient's pseudonym, and (no other stage runs here) ends at its deadline with 504, VKP 3.1.
+     */
+    @Test
+    void aReadIsCheckedThenLoggedSealedAndEndsAtItsDeadline() throws Exception {
+        String reader = tokens.vendor(VKP_ID, List.of("nhn:vkp/api/user/careplan.read"));
+        given().auth().oauth2(reader).header("ServiceCodes", "ta").get("/epj/r4/" + ORGNR + "/observation")
+                .then().statusCode(404).body("resourceType", equalTo("OperationOutcome"));
+        given().auth().oauth2(tokens.vendor(VKP_ID, List.of(WRITE))).header("ServiceCodes", "ta")
+                .get("/epj/r4/" + ORGNR + "/careplan").then().statusCode(403)
+                .body("issue[0].extension[0].valueString", equalTo("vkp-scope"));
+        given().auth().oauth2(reader).get("/epj/r4/" + ORGNR + "/careplan").then().statusCode(400)
+                .body("issue[0].details.coding[0].code", equalTo("2.3"));
+        given().auth().oauth2(reader).header("ServiceCodes", "ta, gps,BLE").get("/epj/r4/" + ORGNR + "/careplan")
+                .then().statusCode(400).body("issue[0].details.coding[0].code", equalTo("2.4"));
+
+        long start = System.nanoTime();
+        // NHN's sample posts the form as text/plain; a byte-order mark may lead it
+        Response timedOut = given().auth().oauth2(reader).header("ServiceCodes", "TA").contentType("text/plain; charset=utf-8")
+                .body("\uFEFFpatient.identifier=" + FNR + "&date=ge2026-01-01").post("/epj/r4/" + ORGNR
+                        + "/careplan/_search");
+        long took = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(504, timedOut.statusCode(), timedOut.asString());
+        assertEquals("3.1", timedOut.path("issue[0].details.coding[0].code"));
+        assertTrue(took >= 900, "waited for the deadline: " + took + " ms");
+
+        ConsumerRecord<String, String> record = new TopicProbe(bootstrap).await(Topics.READS_REQUESTED,
+                e -> e.payload() instanceof no.knutepunkt.model.event.ReadRequested r && VKP_ID.equals(
+                        r.sender().vkpId()), Duration.ofSeconds(20));
+        assertNotNull(record);
+        no.knutepunkt.model.event.ReadRequested read = (no.knutepunkt.model.event.ReadRequested) EventCodec
+                .decode(record.value()).payload();
+        assertEquals("careplan", read.resource());
+        assertEquals(List.of("TA"), read.serviceCodes());
+        assertEquals(read.patientKey(), record.key());
+        assertFalse(record.value().contains(FNR), "the national id is sealed");
+        assertEquals("patient.identifier=urn%3Aoid%3A2.16.578.1.12.4.1.4.1%7C" + FNR + "&date=ge2026-01-01",
+                vault.open(read.readId(), read.query()).await().atMost(Duration.ofSeconds(5)));
     }
 }

@@ -7,7 +7,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import no.knutepunkt.model.event.EventCodec;
 import no.knutepunkt.model.event.EventEnvelope;
 import no.knutepunkt.model.event.MessageAuthorized;
+import no.knutepunkt.model.event.ReadAuthorized;
 import no.knutepunkt.model.event.RouteRegistered;
+import no.knutepunkt.routing.Route;
 import no.knutepunkt.routing.repository.RouteRepository;
 import no.knutepunkt.routing.service.RouteService;
 import no.knutepunkt.routing.service.Router;
@@ -45,12 +47,30 @@ public class RoutingListener {
         if (!(envelope.payload() instanceof MessageAuthorized message)) {
             return Uni.createFrom().voidItem();
         }
-        return Panache.withSession(() -> routes.findById(message.orgnr()))
-                .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(2)).atMost(8)
-                .map(route -> Router.route(message, route))
+        return routeOf(message.orgnr()).map(route -> Router.route(message, route))
                 .call(decision -> publisher.routed(EventEnvelope.causedBy(envelope, RouteService.SOURCE, decision)))
                 .invoke(decision -> metrics.count(decision, message.orgnr(), message.kind(),
                         message.sender().vkpId()))
                 .replaceWithVoid();
+    }
+
+    /** Reads go to the EPJ's endpoint; a read with no EPJ to ask ends here, with why. */
+    @Incoming("read-decisions")
+    public Uni<Void> onReadDecision(String event) {
+        EventEnvelope envelope = EventCodec.decode(event);
+        LogFields.follow(envelope.correlationid());
+        if (!(envelope.payload() instanceof ReadAuthorized read)) {
+            return Uni.createFrom().voidItem();
+        }
+        return routeOf(read.orgnr()).map(route -> Router.route(read, route))
+                .call(decision -> publisher.readRouted(EventEnvelope.causedBy(envelope, RouteService.SOURCE,
+                        decision)))
+                .replaceWithVoid();
+    }
+
+    /** The municipality's route as the projection holds it, retried through short database outages. */
+    private Uni<Route> routeOf(String orgnr) {
+        return Panache.withSession(() -> routes.findById(orgnr))
+                .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(2)).atMost(8);
     }
 }

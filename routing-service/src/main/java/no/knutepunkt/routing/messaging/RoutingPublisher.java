@@ -13,11 +13,18 @@ public class RoutingPublisher {
 
     private final MutinyEmitter<String> routeChanges;
     private final MutinyEmitter<String> routes;
+    private final MutinyEmitter<String> readRoutes;
 
     public RoutingPublisher(@Channel("route-changes") MutinyEmitter<String> routeChanges,
-            @Channel("routes") MutinyEmitter<String> routes) {
+            @Channel("routes") MutinyEmitter<String> routes, @Channel("reads-routed") MutinyEmitter<String> readRoutes) {
         this.routeChanges = routeChanges;
         this.routes = routes;
+        this.readRoutes = readRoutes;
+    }
+
+    /** A read routed, or why it cannot be: both on routing's read topic. */
+    public Uni<Void> readRouted(EventEnvelope envelope) {
+        return readRoutes.sendMessage(KafkaEvents.message(envelope));
     }
 
     public Uni<Void> routeChanged(EventEnvelope envelope) {
