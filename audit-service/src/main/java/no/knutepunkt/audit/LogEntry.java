@@ -56,6 +56,9 @@ public class LogEntry extends PanacheEntityBase {
     /** The message the event belongs to (null for register events). */
     public String correlationId;
     public String orgnr;
+    /** The patients a read disclosed (pseudonymous keys, space-separated), beside its subject; else null. */
+    @Column(columnDefinition = "text")
+    public String patients;
     /** The envelope without any payload: what the trail shows. */
     @Column(columnDefinition = "text")
     public String event;

@@ -452,7 +452,8 @@ public final class EpjStandin implements AutoCloseable {
      */
     private static boolean isRead(String type, Map<String, String> query) {
         return ReadRecords.holds(type) && (query.isEmpty() || query.containsKey("patient.identifier")
-                || query.containsKey("date") || query.containsKey("_count") || query.containsKey("status"));
+                || query.containsKey("date") || query.containsKey("_count") || query.containsKey("status")
+                || query.containsKey("patient") || "Patient".equals(type) && query.containsKey("_id"));
     }
 
     private static Map<String, List<String>> multiQuery(HttpExchange ex) {

@@ -62,6 +62,12 @@ final class ReadRecords {
             if (value != null && !value.equals(nationalIdOf(r))) {
                 continue;
             }
+            // an EPJ's own patient id, as Epic searches: patient=ID, or _id=ID of the Patient itself
+            String byId = first(params, "Patient".equals(type) ? "_id" : "patient");
+            if (byId != null && !byId.equals("Patient".equals(type) ? r.path("id").asText()
+                    : patientIdOf(r))) {
+                continue;
+            }
             String status = first(params, "status");
             if (status != null && !status.equals(r.path("status").asText())) {
                 continue;
@@ -84,6 +90,11 @@ final class ReadRecords {
         }
         JsonNode who = r.has("patient") ? r.get("patient") : r.path("subject");
         return who.path("identifier").path("value").asText();
+    }
+
+    private static String patientIdOf(JsonNode r) {
+        JsonNode who = r.has("patient") ? r.get("patient") : r.path("subject");
+        return who.path("reference").asText().replaceFirst("^Patient/", "");
     }
 
     private static String dateOf(JsonNode r) {

@@ -47,8 +47,9 @@ final class Hub {
         // the reactor running these tests has just built every module
         env.put("KNUTEPUNKT_BUILD", "skip");
         env.put("KNUTEPUNKT_SEND_TIMEOUT", "90");
-        // a read the EPJ leaves hanging is answered 504 after this, instead of the 10 s a vendor gets by default
-        env.put("KNUTEPUNKT_READ_DEADLINE", "4s");
+        // a read the EPJ leaves hanging is answered 504 after this, instead of the 10 s a vendor gets by default; the
+        // first read after a start takes each stage a second or more (class loading, first queries) on 2 cores
+        env.put("KNUTEPUNKT_READ_DEADLINE", "8s");
         // as deployed: JSON logs, traces exported
         env.put("KNUTEPUNKT_LOG_JSON", "true");
         env.put("KNUTEPUNKT_TRACING_DISABLED", "false");

@@ -17,11 +17,20 @@ public class LogEntryRepository implements PanacheRepositoryBase<LogEntry, LogEn
      */
     public Uni<List<LogEntry>> disclosures(String orgnr, String patientKey, Instant from, Instant to, int limit) {
         String types = "type in ('no.knutepunkt.message.received.v1', 'no.knutepunkt.consent.denied.v1', "
-                + "'no.knutepunkt.delivery.delivered.v1', 'no.knutepunkt.delivery.journaled.v1')";
+                + "'no.knutepunkt.delivery.delivered.v1', 'no.knutepunkt.delivery.journaled.v1', "
+                + "'no.knutepunkt.read.answered.v1', 'no.knutepunkt.read.denied.v1', 'no.knutepunkt.read.failed.v1')";
+        // a read's events name its patient as subject; a list read, the patients it disclosed
         return (patientKey == null
                 ? find("orgnr = ?1 and time >= ?2 and time < ?3 and " + types + " order by time", orgnr, from, to)
-                : find("orgnr = ?1 and time >= ?2 and time < ?3 and subject = ?4 and " + types + " order by time",
-                        orgnr, from, to, patientKey)).page(io.quarkus.panache.common.Page.ofSize(limit)).list();
+                : find("orgnr = ?1 and time >= ?2 and time < ?3 and (subject = ?4 or patients like ?5) and " + types
+                        + " order by time", orgnr, from, to, patientKey, "% " + patientKey + " %"))
+                .page(io.quarkus.panache.common.Page.ofSize(limit)).list();
+    }
+
+    /** The requests of the reads named: who asked for what, for which ServiceCodes. */
+    public Uni<List<LogEntry>> readRequests(List<String> readIds) {
+        return readIds.isEmpty() ? Uni.createFrom().item(List.of())
+                : list("correlationId in ?1 and type = 'no.knutepunkt.read.requested.v1'", readIds);
     }
 
     /** Every event of one message, in the order it happened. */

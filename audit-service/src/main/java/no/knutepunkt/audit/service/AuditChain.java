@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import no.knutepunkt.model.event.EventCodec;
 
 import java.io.IOException;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -35,8 +36,9 @@ public final class AuditChain {
         try {
             ObjectNode envelope = (ObjectNode) EventCodec.mapper().readTree(value);
             JsonNode data = envelope.path("data");
-            if (data instanceof ObjectNode d && d.has("payload")) {
-                d.remove("payload");
+            // what is sealed stays on the log only: a message's payload, a read's query and result
+            if (data instanceof ObjectNode d && (d.has("payload") || d.has("query") || d.has("result"))) {
+                d.remove(List.of("payload", "query", "result"));
                 d.put("payloadLeftOut", true);
             }
             return envelope;

@@ -19,8 +19,11 @@ import org.hl7.fhir.r4.model.Reference;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A municipality's log of what was received about its patients, from whom, and to whom it was disclosed, as FHIR
@@ -49,21 +52,32 @@ public class Disclosures {
     /** A searchset Bundle of AuditEvents, oldest first. */
     public Uni<String> export(String orgnr, String nationalId, Instant from, Instant to, int limit) {
         String patientKey = nationalId == null ? null : patients.of(nationalId);
-        return Panache.withSession(() -> entries.disclosures(orgnr, patientKey, from, to, limit)).map(found -> {
-            Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
-            for (LogEntry e : found) {
-                bundle.addEntry().setFullUrl("urn:uuid:" + e.eventId).setResource(auditEvent(e));
-            }
-            bundle.setTotal(found.size());
-            return Fhir.jsonParser().encodeResourceToString(bundle);
-        });
+        return Panache.withSession(() -> entries.disclosures(orgnr, patientKey, from, to, limit)
+                .chain(found -> entries.readRequests(found.stream().filter(e -> e.type.startsWith(READ))
+                        .map(e -> e.correlationId).distinct().toList()).map(requests -> {
+                            Map<String, JsonNode> asked = new HashMap<>();
+                            requests.forEach(r -> asked.put(r.correlationId, read(r.event).path("data")));
+                            Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
+                            for (LogEntry e : found) {
+                                bundle.addEntry().setFullUrl("urn:uuid:" + e.eventId)
+                                        .setResource(auditEvent(e, asked.get(e.correlationId)));
+                            }
+                            bundle.setTotal(found.size());
+                            return Fhir.jsonParser().encodeResourceToString(bundle);
+                        })));
     }
 
-    static AuditEvent auditEvent(LogEntry e) {
+    static final String READ = "no.knutepunkt.read.";
+
+    /** @param request for a read's end, the read's request (who asked for what), as the index holds it */
+    static AuditEvent auditEvent(LogEntry e, JsonNode request) {
         JsonNode data = read(e.event).path("data");
         AuditEvent a = new AuditEvent().setRecorded(Date.from(e.time)).setOutcome(AuditEventOutcome._0);
         a.getSource().setObserver(new Reference().setDisplay("Knutepunkt")).addType(new Coding(
                 "http://terminology.hl7.org/CodeSystem/security-source-type", "4", "Application Server"));
+        if (e.type.startsWith(READ)) {
+            return query(a, e, data, request == null ? EventCodec.mapper().createObjectNode() : request);
+        }
         switch (e.type) {
             case "no.knutepunkt.message.received.v1", "no.knutepunkt.consent.denied.v1" -> {
                 boolean denied = e.type.endsWith("denied.v1");
@@ -92,12 +106,53 @@ public class Disclosures {
                         .setValue(data.path("acknowledgedBy").asText())));
             }
         }
-        a.addEntity().setWhat(new Reference().setIdentifier(new Identifier().setSystem(PATIENT_KEY).setValue(e.subject)))
-                .setType(new Coding(ENTITY_TYPE, "1", "Person")).setRole(new Coding(OBJECT_ROLE, "1", "Patient"));
+        patient(a, e.subject);
         a.addEntity().setWhat(new Reference().setIdentifier(new Identifier().setSystem("urn:ietf:rfc:3986")
                 .setValue("urn:uuid:" + e.correlationId))).setType(new Coding(ENTITY_TYPE, "2", "System Object"))
                 .setDescription(data.path("kind").asText(null));
         return a;
+    }
+
+    /**
+     * A read, as BALP's query event: who asked (the vendor system), for which patient or patients, which resource
+     * and ServiceCodes, and what it came to: how many resources of which types were disclosed, or why none.
+     */
+    private static AuditEvent query(AuditEvent a, LogEntry e, JsonNode data, JsonNode request) {
+        a.setType(new Coding(EVENT_TYPE, "rest", "RESTful Operation"))
+                .addSubtype(new Coding(INTERACTION, "search-type", "search-type")).setAction(AuditEventAction.E);
+        JsonNode sender = data.path("sender");
+        a.addAgent().setRequestor(true).setWho(new Reference().setIdentifier(new Identifier().setSystem(VKP_ID)
+                .setValue(sender.path("vkpId").asText()))).setAltId(sender.path("clientId").asText(null));
+        List<String> codes = new ArrayList<>();
+        request.path("serviceCodes").forEach(c -> codes.add(c.asText()));
+        String what = request.path("resource").asText(data.path("resource").asText("?")) + " for ServiceCodes "
+                + String.join(",", codes);
+        if (e.type.endsWith("answered.v1")) {
+            List<String> disclosed = new ArrayList<>();
+            data.path("disclosed").fields().forEachRemaining(f -> disclosed.add(f.getValue().asInt() + " "
+                    + f.getKey()));
+            a.setOutcomeDesc("disclosed " + (disclosed.isEmpty() ? "nothing" : String.join(", ", disclosed)));
+            data.path("patientKeys").forEach(k -> patient(a, k.asText()));
+        } else {
+            a.setOutcome(AuditEventOutcome._4).setOutcomeDesc((e.type.endsWith("denied.v1") ? "denied by consent"
+                    : "not answered") + ": VKP code " + data.path("vkpCode").asText() + ", rule "
+                    + data.path("rule").asText());
+        }
+        String patientKey = request.path("patientKey").asText(null);
+        if (patientKey != null && a.getEntity().stream().noneMatch(x -> patientKey.equals(x.getWhat()
+                .getIdentifier().getValue()))) {
+            patient(a, patientKey);
+        }
+        a.addEntity().setWhat(new Reference().setIdentifier(new Identifier().setSystem("urn:ietf:rfc:3986")
+                .setValue("urn:uuid:" + e.correlationId))).setType(new Coding(ENTITY_TYPE, "2", "System Object"))
+                .setRole(new Coding(OBJECT_ROLE, "24", "Query")).setDescription(what);
+        return a;
+    }
+
+    private static void patient(AuditEvent a, String patientKey) {
+        a.addEntity().setWhat(new Reference().setIdentifier(new Identifier().setSystem(PATIENT_KEY)
+                .setValue(patientKey))).setType(new Coding(ENTITY_TYPE, "1", "Person"))
+                .setRole(new Coding(OBJECT_ROLE, "1", "Patient"));
     }
 
     private static JsonNode read(String json) {

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -22,8 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public class TrailIndex {
 
     private static final String INSERT = "INSERT INTO log_entries (topic, log_partition, log_offset, event_id, type, "
-            + "source, time, subject, correlation_id, orgnr, event, event_hash, chain_hash) VALUES ($1, $2, $3, $4, $5, "
-            + "$6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING";
+            + "source, time, subject, correlation_id, orgnr, event, event_hash, chain_hash, patients) VALUES ($1, $2, $3, "
+            + "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT DO NOTHING";
     private static final String HEAD = "SELECT chain_hash FROM log_entries WHERE topic = $1 AND log_partition = $2 "
             + "AND log_offset < $3 ORDER BY log_offset DESC LIMIT 1";
 
@@ -57,13 +58,23 @@ public class TrailIndex {
             JsonNode data = event.path("data");
             Object[] row = {topic, partition, offset, event.path("id").asText(null), event.path("type").asText(null),
                     event.path("source").asText(null), time(event.path("time").asText(null)),
-                    event.path("subject").asText(null), event.path("correlationid").asText(null), data.path("orgnr").asText(null), event.toString(),
-                    eventHash, chainHash};
+                    event.path("subject").asText(null), event.path("correlationid").asText(null),
+                    data.path("orgnr").asText(null), event.toString(), eventHash, chainHash, patients(data)};
             return client.preparedQuery(INSERT).execute(Tuple.tuple(Arrays.asList(row)))
                     .invoke(() -> heads.merge(key, new Head(offset, chainHash),
                             (old, now) -> now.offset() > old.offset() ? now : old))
                     .replaceWithVoid();
         });
+    }
+
+    /** The patients a read's answer was about, so that each patient's access log finds a list read too. */
+    private static String patients(JsonNode data) {
+        if (!data.path("patientKeys").isArray() || data.path("patientKeys").isEmpty()) {
+            return null;
+        }
+        List<String> keys = new java.util.ArrayList<>();
+        data.path("patientKeys").forEach(k -> keys.add(k.asText()));
+        return " " + String.join(" ", keys) + " ";
     }
 
     /** Forgets the cached chain heads (after the index was emptied). */

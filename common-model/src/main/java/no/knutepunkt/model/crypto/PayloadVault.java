@@ -121,12 +121,22 @@ public final class PayloadVault {
      * next message gets a new key. The table is vacuumed so that the erased keys do not linger in dead rows.
      */
     public Uni<Erasure> erase(String orgnr, String patientKey) {
+        return erase(orgnr, patientKey, true);
+    }
+
+    /**
+     * As {@link #erase(String, String)}; without the vacuum, the erased key's old row lingers until autovacuum takes
+     * it. For a key that only guarded what was already handed over (a read's result, once answered), where a vacuum
+     * per read would cost more than the row's short life risks.
+     */
+    public Uni<Erasure> erase(String orgnr, String patientKey, boolean vacuum) {
         return pool.preparedQuery("""
                 UPDATE payload_keys SET wrapped = NULL, erased_at = now()
                 WHERE orgnr = $1 AND patient_key = $2 AND erased_at IS NULL RETURNING key_id""")
                 .execute(Tuple.of(orgnr, patientKey))
                 // a vacuum that fails (another role owns the table) leaves the dead rows to autovacuum
-                .call(() -> pool.query("VACUUM payload_keys").execute().onFailure().recoverWithNull())
+                .call(() -> vacuum ? pool.query("VACUUM payload_keys").execute().onFailure().recoverWithNull()
+                        : Uni.createFrom().voidItem())
                 .map(rows -> new Erasure(rows.rowCount()));
     }
 

@@ -13,7 +13,8 @@ import java.util.Map;
  * @param result      the searchset Bundle, sealed: under the patient's key for a read of one patient (so the
  *                    patient's erasure covers it), else under a key of the read's own that ingest erases once it
  *                    has answered
- * @param epjMillis   how long the EPJ took, so that the hub's own share of a read's time can be told
+ * @param epjMillis   how long the EPJ took to answer the hub's requests for the read (the active services and the
+ *                    search), so that the hub's own share of a read's time can be told
  */
 @EventType("no.knutepunkt.read.answered.v1")
 public record ReadAnswered(String readId, String orgnr, Sender sender, String resource, String patientKey,

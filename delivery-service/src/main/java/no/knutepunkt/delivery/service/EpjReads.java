@@ -75,10 +75,34 @@ public class EpjReads {
             String endpoint = read.destination().endpoint().replaceAll("/+$", "");
             String bearer = read.destination().credentialsRef() == null ? null
                     : credentials.bearer(read.destination().credentialsRef());
-            // need-to-know, asked of the EPJ at read time, so that a service that ended yesterday counts as ended
             String patient = patientOf(query);
-            HttpResponse<String> episodes = get(endpoint + "/EpisodeOfCare?status=active" + (patient == null ? ""
-                    : "&patient.identifier=" + URLEncoder.encode(patient, StandardCharsets.UTF_8)), bearer, read);
+            String type = VkpReads.READABLE.get(read.resource());
+            long start = System.nanoTime();
+            String byPatient = patient == null ? null : "patient.identifier=" + URLEncoder.encode(patient,
+                    StandardCharsets.UTF_8);
+            if (EpjDelivery.HELSEPLATTFORMEN.equals(read.destination().epjProduct())) {
+                EventData refused = epicRefuses(read, type, patient);
+                if (refused != null) {
+                    return refused;
+                }
+                // Epic searches by its own patient id, found by the national id
+                HttpResponse<String> found = get(endpoint + "/Patient?identifier=" + URLEncoder.encode(patient,
+                        StandardCharsets.UTF_8), bearer, read);
+                EventData unavailable = unavailable(read, found);
+                if (unavailable != null) {
+                    return unavailable;
+                }
+                String epicId = EventCodec.mapper().readTree(found.body()).at("/entry/0/resource/id").asText(null);
+                if (epicId == null) {
+                    return missingService(read);
+                }
+                byPatient = "patient=" + URLEncoder.encode(epicId, StandardCharsets.UTF_8);
+                query = epicQuery(query, type, epicId);
+            }
+            // need-to-know, asked of the EPJ at read time, so that a service that ended yesterday counts as ended
+            HttpResponse<String> episodes = get(endpoint + "/EpisodeOfCare?status=active"
+                    + (byPatient == null ? "" : "&" + byPatient), bearer, read);
+            long askedServices = System.nanoTime() - start;
             EventData unavailable = unavailable(read, episodes);
             if (unavailable != null) {
                 return unavailable;
@@ -86,15 +110,12 @@ public class EpjReads {
             Served served = Served.of(EventCodec.mapper().readTree(episodes.body()), patterns(read.servicePatterns()),
                     Instant.now());
             if (patient != null && served.isEmpty()) {
-                return failed(read, 403, VkpCode.MISSING_ACTIVE_SERVICE, "missing-active-service",
-                        "the patient has no active service at the municipality for ServiceCode "
-                                + String.join(",", read.serviceCodes()), null);
+                return missingService(read);
             }
-            String type = VkpReads.READABLE.get(read.resource());
-            long start = System.nanoTime();
+            start = System.nanoTime();
             HttpResponse<String> answer = get(endpoint + "/" + type + (query.isEmpty() ? "" : "?" + query), bearer,
                     read);
-            long epjMillis = (System.nanoTime() - start) / 1_000_000;
+            long epjMillis = (askedServices + System.nanoTime() - start) / 1_000_000;
             if (Instant.now().isAfter(read.answerBy())) {
                 LOG.infof("read %s: the EPJ answered after the deadline (%d ms); the answer was not passed on",
                         read.readId(), epjMillis);
@@ -125,6 +146,40 @@ public class EpjReads {
             return failed(read, 502, VkpCode.OTHER, "read-failed",
                     "the read could not be completed (" + e.getClass().getSimpleName() + ")", null);
         }
+    }
+
+    /** Helseplattformen's FHIR R4 API (Epic) searches these, and only for one patient at a time. */
+    static final Set<String> EPIC_SEARCHES = Set.of("Patient", "EpisodeOfCare", "CarePlan", "Condition",
+            "AllergyIntolerance");
+
+    private static EventData epicRefuses(ReadRouted read, String type, String patient) {
+        if (!EPIC_SEARCHES.contains(type)) {
+            return failed(read, 501, VkpCode.OTHER, "epic-no-search", "Helseplattformen (Epic) offers no FHIR R4 "
+                    + "search of " + type + "; searchable there are " + new java.util.TreeSet<>(EPIC_SEARCHES), null);
+        }
+        if (patient == null) {
+            return failed(read, 501, VkpCode.OTHER, "epic-list-search", "Helseplattformen (Epic) searches one "
+                    + "patient at a time: name the patient", null);
+        }
+        return null;
+    }
+
+    /** VKP's search as Epic takes it: the patient by Epic's id ({@code _id} for Patient itself), the rest as it was. */
+    static String epicQuery(String query, String type, String epicId) {
+        List<String> parts = new ArrayList<>();
+        parts.add(("Patient".equals(type) ? "_id=" : "patient=") + URLEncoder.encode(epicId, StandardCharsets.UTF_8));
+        for (String pair : query.split("&")) {
+            if (!pair.isEmpty() && !pair.startsWith("identifier=") && !pair.startsWith("patient.identifier=")) {
+                parts.add(pair);
+            }
+        }
+        return String.join("&", parts);
+    }
+
+    private static ReadFailed missingService(ReadRouted read) {
+        return failed(read, 403, VkpCode.MISSING_ACTIVE_SERVICE, "missing-active-service",
+                "the patient has no active service at the municipality for ServiceCode "
+                        + String.join(",", read.serviceCodes()), null);
     }
 
     /** Refused or unavailable: the outcome to publish; null when the EPJ answered 2xx. */
@@ -277,6 +332,8 @@ public class EpjReads {
             });
         }
         bundle.set("entry", kept);
+        // the EPJ's paging links name the EPJ's own address and cannot be followed through the hub
+        bundle.remove("link");
         if (bundle.has("total")) {
             bundle.put("total", kept.size());
         }

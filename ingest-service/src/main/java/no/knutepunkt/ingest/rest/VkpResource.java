@@ -50,11 +50,13 @@ public class VkpResource {
     private final Writes writes;
     private final Reads reads;
     private final Callers callers;
+    private final RateLimiter rateLimiter;
 
-    public VkpResource(Writes writes, Reads reads, Callers callers) {
+    public VkpResource(Writes writes, Reads reads, Callers callers, RateLimiter rateLimiter) {
         this.writes = writes;
         this.reads = reads;
         this.callers = callers;
+        this.rateLimiter = rateLimiter;
     }
 
     @Operation(summary = "VKP R4: write a Bundle or one resource for municipality {orgnr}")
@@ -118,6 +120,9 @@ public class VkpResource {
         }
         String path = type.toLowerCase(java.util.Locale.ROOT);
         var sender = callers.current().mustBeVendor(path, "read", false);
+        // a read costs the EPJ two searches: it counts against the client's rate like a write
+        rateLimiter.admit(sender.clientId());
+        Writes.requireWellFormed(orgnr);
         List<String> serviceCodes = ServiceCodes.parse(serviceCodesHeader);
         if (serviceCodes.isEmpty()) {
             throw new Rejection(400, Outcomes.of(IssueSeverity.ERROR, IssueType.REQUIRED,

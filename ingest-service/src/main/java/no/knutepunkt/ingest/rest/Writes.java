@@ -42,14 +42,18 @@ public class Writes {
         this.maxBodyBytes = config.limits().maxBodyBytes();
     }
 
-    /** The common path of every write surface, once the caller is known. */
-    public Uni<Response> write(String orgnr, Sender sender, String channel, String type, String contentType, String prefer,
-            String idempotencyKey, byte[] body) {
-        rateLimiter.admit(sender.clientId());
+    static void requireWellFormed(String orgnr) {
         if (!Orgnr.isWellFormed(orgnr)) {
             throw new Rejection(400, Outcomes.of(IssueSeverity.ERROR, IssueType.VALUE, VkpCode.INVALID_ORG,
                     "orgnr-format", null, "the municipality must be a 9-digit organisation number"));
         }
+    }
+
+    /** The common path of every write surface, once the caller is known. */
+    public Uni<Response> write(String orgnr, Sender sender, String channel, String type, String contentType, String prefer,
+            String idempotencyKey, byte[] body) {
+        rateLimiter.admit(sender.clientId());
+        requireWellFormed(orgnr);
         requireJson(contentType);
         if (body.length > maxBodyBytes) {
             // a body sent without a length (chunked) is measured here, as it was read

@@ -89,7 +89,7 @@ public class Reads {
             Uni<String> opened = vault.open(readId, answered.result());
             if (patientKey == null) {
                 // the list's result is sealed under the read's own key: once answered, nobody can open it again
-                opened = opened.call(() -> vault.erase(orgnr, VkpReads.readKey(readId)).onFailure()
+                opened = opened.call(() -> vault.erase(orgnr, VkpReads.readKey(readId), false).onFailure()
                         .invoke(e -> LOG.warnf("read %s: its result key could not be erased yet: %s", readId,
                                 e.getClass().getSimpleName()))
                         .onFailure().recoverWithNull());
