@@ -156,8 +156,7 @@ class HubFlowTest {
 
     static String readToken() throws Exception {
         List<String> args = new ArrayList<>(List.of("vendor"));
-        for (String r : List.of("patient", "episodeofcare", "careplan", "composition", "condition",
-                "allergyintolerance", "medicationstatement")) {
+        for (String r : new java.util.TreeSet<>(no.knutepunkt.model.fhir.VkpReads.READABLE.keySet())) {
             args.addAll(List.of("--scope", "nhn:vkp/api/user/" + r + ".read"));
         }
         return Hub.token(args.toArray(String[]::new));
@@ -180,8 +179,7 @@ class HubFlowTest {
         String admin = Hub.token("admin", "--orgnr", orgnr);
         List<String> scopes = new ArrayList<>();
         List<String> args = new ArrayList<>(List.of("vendor", "--vkp-id", vkpId));
-        for (String r : List.of("patient", "episodeofcare", "careplan", "composition", "condition",
-                "allergyintolerance", "medicationstatement")) {
+        for (String r : new java.util.TreeSet<>(no.knutepunkt.model.fhir.VkpReads.READABLE.keySet())) {
             scopes.add("\"nhn:vkp/api/user/" + r + ".read\"");
             args.addAll(List.of("--scope", "nhn:vkp/api/user/" + r + ".read"));
         }
