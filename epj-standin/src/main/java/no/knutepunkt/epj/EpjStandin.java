@@ -189,10 +189,7 @@ public final class EpjStandin implements AutoCloseable {
                 ex.getResponseHeaders().add("Location", baseUrl() + "/" + path[0] + "/" + created.id());
                 respond(ex, created.isNew() ? 201 : 200, created.resource());
             } else if ("GET".equals(method) && path.length == 1 && isRead(path[0], query(ex))) {
-                ObjectNode bundle = JSON.createObjectNode().put("resourceType", "Bundle").put("type", "searchset");
-                ArrayNode entries = readRecords.asEntries(readRecords.search(path[0], multiQuery(ex)),
-                        bundle.putArray("entry"), baseUrl());
-                respond(ex, 200, bundle.put("total", entries.size()));
+                respond(ex, 200, readRecords.page(path[0], multiQuery(ex), baseUrl()));
             } else if ("GET".equals(method) && path.length == 1 && !path[0].isEmpty()) {
                 Map<String, String> query = query(ex);
                 ObjectNode found = search(path[0], query.get("identifier"), query.get("_lastUpdated"));
@@ -452,7 +449,8 @@ public final class EpjStandin implements AutoCloseable {
      */
     private static boolean isRead(String type, Map<String, String> query) {
         return ReadRecords.holds(type) && (query.isEmpty() || query.containsKey("patient.identifier")
-                || query.containsKey("date") || query.containsKey("_count") || query.containsKey("status")
+                || query.containsKey("date") || query.containsKey("_count") || query.containsKey("_getpagesoffset")
+                || query.containsKey("status")
                 || query.containsKey("patient") || "Patient".equals(type) && query.containsKey("_id"));
     }
 

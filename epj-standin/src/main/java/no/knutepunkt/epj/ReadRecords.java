@@ -47,16 +47,15 @@ final class ReadRecords {
 
     /**
      * A search of one type: by patient ({@code identifier} for Patient, {@code patient.identifier} otherwise, bare
-     * value or {@code system|value}), by {@code status}, by {@code date=ge…}/{@code le…} on the resource's date, at most
-     * {@code _count}.
+     * value or {@code system|value}), by {@code status}, by {@code date=ge…}/{@code le…} on the resource's date; every
+     * match, in a fixed order, for the caller to page.
      */
     List<ObjectNode> search(String type, Map<String, List<String>> params) {
         String patient = first(params, "Patient".equals(type) ? "identifier" : "patient.identifier");
         String value = patient == null ? null : patient.substring(patient.indexOf('|') + 1);
-        int count = first(params, "_count") == null ? Integer.MAX_VALUE : Integer.parseInt(first(params, "_count"));
         List<ObjectNode> found = new ArrayList<>();
         for (ObjectNode r : records) {
-            if (found.size() >= count || !type.equals(r.path("resourceType").asText())) {
+            if (!type.equals(r.path("resourceType").asText())) {
                 continue;
             }
             if (value != null && !value.equals(nationalIdOf(r))) {
@@ -197,6 +196,39 @@ final class ReadRecords {
         ref.putObject("identifier").put("system", FNR).put("value", patient.path("identifier").path(0)
                 .path("value").asText());
         return r;
+    }
+
+    /**
+     * One page of a search as a searchset, HAPI's way: {@code _count} at a time from {@code _getpagesoffset}, with a
+     * {@code next} link that repeats the search from the next offset, and the total of every match.
+     */
+    ObjectNode page(String type, Map<String, List<String>> params, String base) {
+        List<ObjectNode> found = search(type, params);
+        String count = first(params, "_count");
+        String offset = first(params, "_getpagesoffset");
+        int from = offset == null ? 0 : Math.min(Integer.parseInt(offset), found.size());
+        int to = count == null ? found.size() : Math.min(found.size(), from + Integer.parseInt(count));
+        ObjectNode bundle = json.createObjectNode().put("resourceType", "Bundle").put("type", "searchset")
+                .put("total", found.size());
+        ArrayNode links = bundle.putArray("link");
+        links.addObject().put("relation", "self").put("url", base + "/" + type + "?" + query(params, from));
+        if (to < found.size()) {
+            links.addObject().put("relation", "next").put("url", base + "/" + type + "?" + query(params, to));
+        }
+        asEntries(found.subList(from, to), bundle.putArray("entry"), base);
+        return bundle;
+    }
+
+    private static String query(Map<String, List<String>> params, int offset) {
+        List<String> parts = new ArrayList<>();
+        params.forEach((name, values) -> {
+            if (!name.equals("_getpagesoffset")) {
+                values.forEach(v -> parts.add(name + "=" + java.net.URLEncoder.encode(v,
+                        java.nio.charset.StandardCharsets.UTF_8)));
+            }
+        });
+        parts.add("_getpagesoffset=" + offset);
+        return String.join("&", parts);
     }
 
     ArrayNode asEntries(List<ObjectNode> found, ArrayNode entries, String base) {

@@ -357,6 +357,53 @@ class HubFlowTest {
         assertEquals(1, found.getEntry().size());
         assertTrue(found.getEntryFirstRep().getResource() instanceof org.hl7.fhir.r4.model.CarePlan);
 
+        // paging: the EPJ's links become the hub's, and HAPI follows them; need-to-know filters every page
+        hapi.unregisterInterceptor(codes);
+        codes = new ca.uhn.fhir.rest.client.interceptor.AdditionalRequestHeadersInterceptor();
+        codes.addHeaderValue("ServiceCodes", "ta,gps");
+        hapi.registerInterceptor(codes);
+        org.hl7.fhir.r4.model.Bundle page = hapi.search().forResource(org.hl7.fhir.r4.model.Patient.class).count(1)
+                .returnBundle(org.hl7.fhir.r4.model.Bundle.class).execute();
+        List<String> paged = new ArrayList<>();
+        int pages = 1;
+        while (true) {
+            page.getEntry().forEach(e -> paged.add(e.getResource().getIdElement().getIdPart()));
+            if (page.getLink("next") == null) {
+                break;
+            }
+            assertTrue(page.getLink("next").getUrl().startsWith(Hub.INGEST + "/epj/r4/" + ORGNR + "/patient?"),
+                    page.getLink("next").getUrl());
+            assertFalse(page.getLink("next").getUrl().contains(Hub.EPJ), "the EPJ's address stays inside the hub");
+            page = hapi.loadPage().next(page).execute();
+            pages++;
+        }
+        assertEquals(List.of("rp-1", "rp-2"), paged, "the patients with TA or GPS, a page each");
+        assertEquals(4, pages, "the EPJ's four patients, one a page; two pages left empty by need-to-know");
+        // a page is its own search's: not another patient's, not altered
+        HttpResponse<String> firstPage = search("GET", "episodeofcare", token, "ta,gps", "patient.identifier=" + patient
+                + "&_count=1");
+        assertEquals(200, firstPage.statusCode(), firstPage.body());
+        String next = "";
+        for (JsonNode link : JSON.readTree(firstPage.body()).path("link")) {
+            next = link.path("relation").asText().equals("next") ? link.path("url").asText() : next;
+        }
+        assertTrue(next.startsWith(Hub.INGEST + "/epj/r4/" + ORGNR + "/episodeofcare?") && next.contains("_page="),
+                firstPage.body());
+        HttpResponse<String> second = search("GET", "episodeofcare", token, "ta,gps",
+                next.substring(next.indexOf('?') + 1));
+        assertEquals(200, second.statusCode(), second.body());
+        assertEquals(1, JSON.readTree(second.body()).path("entry").size(), second.body());
+        assertFalse(JSON.readTree(firstPage.body()).at("/entry/0/resource/id").equals(JSON.readTree(second.body())
+                .at("/entry/0/resource/id")), "the next page holds the next episode");
+        String pageToken = next.substring(next.indexOf("_page=") + 6);
+        HttpResponse<String> otherPatient = search("GET", "episodeofcare", token, "ta,gps",
+                "patient.identifier=03895211256&_count=1&_page=" + pageToken);
+        assertEquals(400, otherPatient.statusCode(), otherPatient.body());
+        assertTrue(otherPatient.body().contains("search-page"), otherPatient.body());
+        HttpResponse<String> altered = search("GET", "episodeofcare", token, "ta,gps", "patient.identifier="
+                + patient + "&_count=1&_page=" + pageToken.substring(0, 20) + "AAAA" + pageToken.substring(24));
+        assertEquals(400, altered.statusCode(), altered.body());
+
         // the demo vendor's command: a read, and a ServiceCode the municipality did not grant it
         Hub.Result cli = Hub.run("read", "careplan", "--patient", patient, "--service-codes", "ta,md");
         assertEquals(0, cli.exit(), cli.output());
@@ -378,7 +425,8 @@ class HubFlowTest {
         HttpResponse<String> notGranted = search("POST", "careplan/_search", token, "rt", "");
         assertEquals(403, notGranted.statusCode(), notGranted.body());
         assertTrue(notGranted.body().contains("\"1.2\"") && notGranted.body().contains("RT"), notGranted.body());
-        HttpResponse<String> noScope = search("POST", "careplan/_search", Hub.token("vendor"), "ta", "");
+        HttpResponse<String> noScope = search("POST", "careplan/_search", Hub.token("vendor"), "ta",
+                "patient.identifier=" + patient);
         assertEquals(403, noScope.statusCode());
         assertTrue(noScope.body().contains("careplan.read"), noScope.body());
 
@@ -437,6 +485,9 @@ class HubFlowTest {
                 + "each patient it disclosed");
         assertTrue(queries.stream().anyMatch(q -> "4".equals(q.path("outcome").asText())
                 && q.path("outcomeDesc").asText().contains("epj-unavailable")), "an unanswered read is logged too");
+        assertTrue(queries.stream().anyMatch(q -> "4".equals(q.path("outcome").asText()) && q.path("outcomeDesc")
+                .asText().equals("refused by the hub, HTTP 403: VKP code 1.4, rule vkp-scope")), "a read refused at "
+                + "the door (a token without the read's scope) is logged too: " + queries);
         assertFalse(log.toString().contains(patient), "the national id is not in the export");
         // the index rebuilt from the log gives the same export
         String before = Hub.api("GET", events, admin, null).body();

@@ -12,13 +12,15 @@ import java.util.List;
 public class LogEntryRepository implements PanacheRepositoryBase<LogEntry, LogEntry.Position> {
 
     /**
-     * What a municipality's register of processing needs: each message received, denied, delivered or journaled, in
-     * a time range, optionally for one patient (by pseudonymous key).
+     * What a municipality's register of processing needs: each message received, denied, delivered or journaled, and
+     * each read's end (answered, denied, failed, refused at the door), in a time range, optionally for one patient
+     * (by pseudonymous key).
      */
     public Uni<List<LogEntry>> disclosures(String orgnr, String patientKey, Instant from, Instant to, int limit) {
         String types = "type in ('no.knutepunkt.message.received.v1', 'no.knutepunkt.consent.denied.v1', "
                 + "'no.knutepunkt.delivery.delivered.v1', 'no.knutepunkt.delivery.journaled.v1', "
-                + "'no.knutepunkt.read.answered.v1', 'no.knutepunkt.read.denied.v1', 'no.knutepunkt.read.failed.v1')";
+                + "'no.knutepunkt.read.answered.v1', 'no.knutepunkt.read.denied.v1', 'no.knutepunkt.read.failed.v1', "
+                + "'no.knutepunkt.read.refused.v1')";
         // a read's events name its patient as subject; a list read, the patients it disclosed
         return (patientKey == null
                 ? find("orgnr = ?1 and time >= ?2 and time < ?3 and " + types + " order by time", orgnr, from, to)

@@ -69,14 +69,17 @@ public class Disclosures {
 
     static final String READ = "no.knutepunkt.read.";
 
-    /** @param request for a read's end, the read's request (who asked for what), as the index holds it */
+    /**
+     * @param request for a read's end, the read's request (who asked for what), as the index holds it; a read
+     *                refused at the door is its own request
+     */
     static AuditEvent auditEvent(LogEntry e, JsonNode request) {
         JsonNode data = read(e.event).path("data");
         AuditEvent a = new AuditEvent().setRecorded(Date.from(e.time)).setOutcome(AuditEventOutcome._0);
         a.getSource().setObserver(new Reference().setDisplay("Knutepunkt")).addType(new Coding(
                 "http://terminology.hl7.org/CodeSystem/security-source-type", "4", "Application Server"));
         if (e.type.startsWith(READ)) {
-            return query(a, e, data, request == null ? EventCodec.mapper().createObjectNode() : request);
+            return query(a, e, data, request == null ? data : request);
         }
         switch (e.type) {
             case "no.knutepunkt.message.received.v1", "no.knutepunkt.consent.denied.v1" -> {
@@ -121,8 +124,11 @@ public class Disclosures {
         a.setType(new Coding(EVENT_TYPE, "rest", "RESTful Operation"))
                 .addSubtype(new Coding(INTERACTION, "search-type", "search-type")).setAction(AuditEventAction.E);
         JsonNode sender = data.path("sender");
-        a.addAgent().setRequestor(true).setWho(new Reference().setIdentifier(new Identifier().setSystem(VKP_ID)
-                .setValue(sender.path("vkpId").asText()))).setAltId(sender.path("clientId").asText(null));
+        // a token refused at the door may be no vendor system's: then only its client is known
+        String vkpId = sender.path("vkpId").asText(null);
+        a.addAgent().setRequestor(true).setWho(vkpId == null ? new Reference().setDisplay("HelseID client "
+                + sender.path("clientId").asText("?")) : new Reference().setIdentifier(new Identifier()
+                        .setSystem(VKP_ID).setValue(vkpId))).setAltId(sender.path("clientId").asText(null));
         List<String> codes = new ArrayList<>();
         request.path("serviceCodes").forEach(c -> codes.add(c.asText()));
         String what = request.path("resource").asText(data.path("resource").asText("?")) + " for ServiceCodes "
@@ -135,6 +141,7 @@ public class Disclosures {
             data.path("patientKeys").forEach(k -> patient(a, k.asText()));
         } else {
             a.setOutcome(AuditEventOutcome._4).setOutcomeDesc((e.type.endsWith("denied.v1") ? "denied by consent"
+                    : e.type.endsWith("refused.v1") ? "refused by the hub, HTTP " + data.path("status").asInt()
                     : "not answered") + ": VKP code " + data.path("vkpCode").asText() + ", rule "
                     + data.path("rule").asText());
         }

@@ -9,7 +9,7 @@ public sealed interface EventData permits MessageReceived, MessageAuthorized, Me
         DeliveryResumed, DeadLetterHandled, AccessGranted, AccessRevoked, AccessExpiryWarned,
         PatientRestricted, PatientRestrictionLifted, RouteRegistered, MessageValidated, PatientPayloadsErased,
         RedriveRequested, MessageRedriven, RedriveEnded, ReadRequested, ReadAuthorized, ReadDenied, ReadRouted,
-        ReadAnswered, ReadFailed, PartnerProfileChanged {
+        ReadAnswered, ReadFailed, ReadRefused, PartnerProfileChanged {
 
     /** The message (correlation) id this fact belongs to, or null for register changes. */
     default String messageId() {

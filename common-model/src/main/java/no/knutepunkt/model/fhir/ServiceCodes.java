@@ -35,4 +35,9 @@ public final class ServiceCodes {
     public static List<String> unknown(List<String> codes) {
         return codes.stream().filter(c -> !KNOWN.contains(c)).toList();
     }
+
+    /** The known codes only: what may be written to the log of a header the vendor filled in. */
+    public static List<String> known(List<String> codes) {
+        return codes.stream().filter(KNOWN::contains).toList();
+    }
 }

@@ -28,7 +28,10 @@ public final class Topics {
     /** Route changes of the routing register. */
     public static final String ROUTING_REGISTER = "knutepunkt.routing.register";
 
-    /** Vendors' reads of an EPJ, one event per stage of each ({@link no.knutepunkt.model.event.ReadRequested}…). */
+    /**
+     * Vendors' reads of an EPJ as ingest took them: requested ({@link no.knutepunkt.model.event.ReadRequested}), or
+     * refused at the door ({@link no.knutepunkt.model.event.ReadRefused}); each later stage has its own topic.
+     */
     public static final String READS_REQUESTED = "knutepunkt.read.requested";
     /** Consent's decisions on reads: authorized or denied. */
     public static final String READ_DECISIONS = "knutepunkt.read.decisions";

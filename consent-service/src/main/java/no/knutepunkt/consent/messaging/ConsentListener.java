@@ -60,11 +60,16 @@ public class ConsentListener {
                 .replaceWithVoid();
     }
 
-    /** A read is decided as the register stood when it was asked; each decision is on the log, late or not. */
+    /**
+     * A read is decided as the register stood when it was asked; each decision is on the log, late or not. A read
+     * ingest refused at the door was never asked, and is not decided.
+     */
     @Incoming("reads-requested")
     public Uni<Void> onReadRequested(String event) {
         EventEnvelope envelope = EventCodec.decode(event);
-        ReadRequested read = (ReadRequested) envelope.payload();
+        if (!(envelope.payload() instanceof ReadRequested read)) {
+            return Uni.createFrom().voidItem();
+        }
         LogFields.follow(envelope.correlationid());
         return retried(decisions.decide(read))
                 .call(decision -> publisher.readDecided(EventEnvelope.causedBy(envelope, RegisterService.SOURCE,

@@ -53,6 +53,7 @@ public class EpjReads {
     private final EpjCredentials credentials;
     private final PayloadVault vault;
     private final PatientPseudonym pseudonym;
+    private final PageTokens pages;
     private final HttpClient http;
 
     public EpjReads(DeliveryConfig config, EpjCredentials credentials, PayloadVault vault) {
@@ -60,6 +61,7 @@ public class EpjReads {
         this.credentials = credentials;
         this.vault = vault;
         this.pseudonym = new PatientPseudonym(config.pseudonymSecret());
+        this.pages = new PageTokens(config.pseudonymSecret());
         this.http = HttpClient.newBuilder().connectTimeout(config.requestTimeout()).build();
     }
 
@@ -71,11 +73,20 @@ public class EpjReads {
                     "the read's deadline had passed before the EPJ could be asked; it was not asked", null);
         }
         try {
-            String query = vault.open(read.readId(), read.query()).await().atMost(left);
+            String asked = vault.open(read.readId(), read.query()).await().atMost(left);
             String endpoint = read.destination().endpoint().replaceAll("/+$", "");
+            String query = withoutPage(asked);
+            String patient = patientOf(query);
+            String token = pageTokenOf(asked);
+            PageTokens.Page page = token == null ? null : pageOf(token, read, patient, endpoint);
+            if (token != null && page == null) {
+                return failed(read, 400, VkpCode.INVALID_FORMAT, "search-page", "the page is not of this search "
+                        + "(the same patient, resource and system), or it has expired; search again from the first "
+                        + "page", null);
+            }
             String bearer = read.destination().credentialsRef() == null ? null
                     : credentials.bearer(read.destination().credentialsRef());
-            String patient = patientOf(query);
+            String vendorQuery = query;
             String type = VkpReads.READABLE.get(read.resource());
             long start = System.nanoTime();
             String byPatient = patient == null ? null : "patient.identifier=" + URLEncoder.encode(patient,
@@ -113,8 +124,8 @@ public class EpjReads {
                 return missingService(read);
             }
             start = System.nanoTime();
-            HttpResponse<String> answer = get(endpoint + "/" + type + (query.isEmpty() ? "" : "?" + query), bearer,
-                    read);
+            HttpResponse<String> answer = get(page != null ? page.url()
+                    : endpoint + "/" + type + (query.isEmpty() ? "" : "?" + query), bearer, read);
             long epjMillis = (askedServices + System.nanoTime() - start) / 1_000_000;
             if (Instant.now().isAfter(read.answerBy())) {
                 LOG.infof("read %s: the EPJ answered after the deadline (%d ms); the answer was not passed on",
@@ -123,7 +134,8 @@ public class EpjReads {
                         "the municipality's EPJ answered after the read's deadline", null);
             }
             unavailable = unavailable(read, answer);
-            return unavailable != null ? unavailable : answered(read, answer.body(), served, epjMillis);
+            return unavailable != null ? unavailable
+                    : answered(read, answer.body(), served, epjMillis, new Search(endpoint, vendorQuery, patient));
         } catch (HttpTimeoutException e) {
             return failed(read, 504, VkpCode.TIMED_OUT, "epj-timeout",
                     "the municipality's EPJ did not answer within the read's deadline", null);
@@ -208,6 +220,69 @@ public class EpjReads {
             request.header("Authorization", "Bearer " + bearer);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The vendor's search as it names itself in links: the EPJ it went to, its parameters, its patient. */
+    private record Search(String endpoint, String query, String patient) {
+    }
+
+    /** The search's parameters without the page it asked for. */
+    static String withoutPage(String query) {
+        return java.util.Arrays.stream(query.split("&")).filter(p -> !p.isEmpty() && !p.startsWith("_page="))
+                .collect(java.util.stream.Collectors.joining("&"));
+    }
+
+    /** The page token a search names ({@code _page}), or null. */
+    static String pageTokenOf(String query) {
+        for (String pair : query.split("&")) {
+            if (pair.startsWith("_page=")) {
+                return URLDecoder.decode(pair.substring(6), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    /** The page a token names, when it is one of this search's pages on this EPJ and still fresh; else null. */
+    private PageTokens.Page pageOf(String token, ReadRouted read, String patient, String endpoint) {
+        try {
+            PageTokens.Page page = pages.open(token);
+            return page.belongsTo(read.orgnr(), read.sender().vkpId(), read.resource(), patient, Instant.now())
+                    && page.url().startsWith(endpoint + "/") ? page : null;
+        } catch (PageTokens.Invalid e) {
+            return null;
+        }
+    }
+
+    /**
+     * The EPJ's paging links as the hub's, relative to the municipality's VKP base ({@code careplan?…}), for ingest
+     * to make absolute: the vendor's search with the EPJ's page sealed in {@code _page}. Links to anywhere but the
+     * EPJ searched are dropped.
+     */
+    private ArrayNode links(JsonNode epjLinks, ReadRouted read, Search search) {
+        ArrayNode links = EventCodec.mapper().createArrayNode();
+        String self = read.resource() + (search.query().isEmpty() ? "" : "?" + search.query());
+        Instant expires = Instant.now().plus(PageTokens.LIFETIME).truncatedTo(ChronoUnit.SECONDS);
+        for (JsonNode link : epjLinks) {
+            String relation = link.path("relation").asText();
+            String url = link.path("url").asText("");
+            String as = switch (relation) {
+                case "self" -> "self";
+                case "next" -> "next";
+                case "previous", "prev" -> "previous";
+                default -> null;
+            };
+            if (as == null || !url.startsWith(search.endpoint() + "/")) {
+                continue;
+            }
+            String token = pages.seal(new PageTokens.Page(read.orgnr(), read.sender().vkpId(), read.resource(),
+                    search.patient(), url, expires));
+            links.addObject().put("relation", as).put("url", self + (search.query().isEmpty() ? "?" : "&")
+                    + "_page=" + token);
+        }
+        if (links.isEmpty()) {
+            links.addObject().put("relation", "self").put("url", self);
+        }
+        return links;
     }
 
     /** The patient a search names ({@code system|value}), or null for a list. */
@@ -305,7 +380,8 @@ public class EpjReads {
     }
 
     /** The answer with only what is about patients served, and what that discloses, sealed. */
-    private EventData answered(ReadRouted read, String body, Served served, long epjMillis) throws IOException {
+    private EventData answered(ReadRouted read, String body, Served served, long epjMillis, Search search)
+            throws IOException {
         JsonNode parsed = EventCodec.mapper().readTree(body);
         if (!(parsed instanceof ObjectNode bundle) || !"Bundle".equals(bundle.path("resourceType").asText())) {
             return failed(read, 502, VkpCode.OTHER, "epj-answer", "the EPJ's answer is not a FHIR Bundle", null);
@@ -332,10 +408,10 @@ public class EpjReads {
             });
         }
         bundle.set("entry", kept);
-        // the EPJ's paging links name the EPJ's own address and cannot be followed through the hub
-        bundle.remove("link");
-        if (bundle.has("total")) {
-            bundle.put("total", kept.size());
+        bundle.set("link", links(bundle.path("link"), read, search));
+        // one patient's search is the EPJ's, whole; a list's total would count patients left out
+        if (read.patientKey() == null) {
+            bundle.remove("total");
         }
         String keyOwner = read.patientKey() != null ? read.patientKey() : VkpReads.readKey(read.readId());
         Duration left = Duration.between(Instant.now(), read.answerBy());

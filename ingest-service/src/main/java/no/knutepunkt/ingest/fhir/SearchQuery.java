@@ -18,17 +18,21 @@ import java.util.regex.Pattern;
 
 /**
  * A vendor's search, as VKP takes it: the patient (a bare 11-digit national id or {@code system|value}, as
- * {@code identifier} or {@code patient.identifier}), dates ({@code date=ge…}, repeated) and {@code _count}. Anything
- * else is refused, so that a vendor never believes a filter was applied that was not.
+ * {@code identifier} or {@code patient.identifier}), dates ({@code date=ge…}, repeated), {@code _count}, and the page
+ * of an earlier answer's link ({@code _page}). Anything else is refused, so that a vendor never believes a filter was
+ * applied that was not.
  *
  * @param type the FHIR type searched, e.g. {@code CarePlan}
+ * @param page the opaque token of a page that an earlier answer linked to, or null for the first page
  */
 public record SearchQuery(String type, String patientSystem, String patientValue, List<String> dates,
-        Integer count) {
+        Integer count, String page) {
 
     /** The resources whose searches take a date range. */
     public static final Set<String> DATED = Set.of("CarePlan", "Composition", "EpisodeOfCare");
     static final int MAX_COUNT = 1000;
+    /** A page token as delivery makes it: base64url, short enough for a URL. */
+    private static final Pattern PAGE = Pattern.compile("[A-Za-z0-9_-]{16,4000}");
     private static final Pattern DATE = Pattern.compile(
             "(eq|ne|gt|lt|ge|le|sa|eb|ap)?\\d{4}(-\\d{2}(-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?"
                     + "(Z|[+-]\\d{2}:\\d{2})?)?)?)?");
@@ -50,6 +54,7 @@ public record SearchQuery(String type, String patientSystem, String patientValue
         String value = null;
         List<String> dates = new ArrayList<>();
         Integer count = null;
+        String page = null;
         for (Map.Entry<String, List<String>> p : params.entrySet()) {
             String name = p.getKey();
             List<String> values = p.getValue().stream().filter(v -> v != null && !v.isBlank()).map(String::trim)
@@ -91,21 +96,28 @@ public record SearchQuery(String type, String patientSystem, String patientValue
                     }
                     count = Integer.parseInt(values.get(0));
                 }
+                case "_page" -> {
+                    if (values.size() != 1 || !PAGE.matcher(values.get(0)).matches()) {
+                        throw invalid(VkpCode.INVALID_FORMAT, "search-page", name,
+                                "_page is the token of a page link the hub gave; follow the link as it is");
+                    }
+                    page = values.get(0);
+                }
                 // the answer's format is always FHIR JSON; HAPI's client may say so
                 case "_format" -> {
                 }
                 default -> throw invalid(VkpCode.INVALID_FORMAT, "search-parameter", name,
                         "unknown search parameter " + bounded(name) + "; " + type
                                 + " is searched by identifier or patient.identifier"
-                                + (DATED.contains(type) ? ", date" : "") + " and _count");
+                                + (DATED.contains(type) ? ", date" : "") + ", _count and _page");
             }
         }
-        return new SearchQuery(type, system, value, List.copyOf(dates), count);
+        return new SearchQuery(type, system, value, List.copyOf(dates), count, page);
     }
 
     /**
      * The search as FHIR parameters for the EPJ, form-encoded, in a fixed order: the patient as {@code identifier}
-     * (Patient) or {@code patient.identifier}, then the dates and the count.
+     * (Patient) or {@code patient.identifier}, then the dates, the count and the page.
      */
     public String form() {
         List<String> parts = new ArrayList<>();
@@ -117,7 +129,30 @@ public record SearchQuery(String type, String patientSystem, String patientValue
         if (count != null) {
             parts.add("_count=" + count);
         }
+        if (page != null) {
+            parts.add("_page=" + page);
+        }
         return String.join("&", parts);
+    }
+
+    /**
+     * The patient a search names ({@code system}, {@code value}) when it names exactly one valid national id, else
+     * null: for the log of a search refused for another reason. Never throws.
+     */
+    public static String[] patientNamed(Map<String, List<String>> params) {
+        List<String[]> named = new ArrayList<>();
+        for (String name : List.of("identifier", "patient.identifier", "patient:Patient.identifier")) {
+            for (String v : params.getOrDefault(name, List.of())) {
+                if (v != null && !v.isBlank()) {
+                    try {
+                        named.add(patient(v.trim(), name));
+                    } catch (Rejection e) {
+                        return null;
+                    }
+                }
+            }
+        }
+        return named.size() == 1 ? named.get(0) : null;
     }
 
     private static String[] patient(String token, String name) {

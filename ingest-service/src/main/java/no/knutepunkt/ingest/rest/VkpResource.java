@@ -98,8 +98,8 @@ public class VkpResource {
     @Consumes(MediaType.WILDCARD)
     @Produces({FHIR_JSON, MediaType.APPLICATION_JSON})
     public Uni<Response> search(@PathParam("orgnr") String orgnr, @PathParam("resource") String resource,
-            @HeaderParam("ServiceCodes") String serviceCodes, byte[] body) {
-        return read(orgnr, resource, serviceCodes, FormBody.parse(body));
+            @HeaderParam("ServiceCodes") String serviceCodes, @Context UriInfo uri, byte[] body) {
+        return read(orgnr, resource, serviceCodes, FormBody.parse(body), uri);
     }
 
     @Operation(summary = "VKP R4: search the EPJ of municipality {orgnr} (FHIR's GET form)")
@@ -108,34 +108,40 @@ public class VkpResource {
     @Produces({FHIR_JSON, MediaType.APPLICATION_JSON})
     public Uni<Response> searchByGet(@PathParam("orgnr") String orgnr, @PathParam("resource") String resource,
             @HeaderParam("ServiceCodes") String serviceCodes, @Context UriInfo uri) {
-        return read(orgnr, resource, serviceCodes, uri.getQueryParameters());
+        return read(orgnr, resource, serviceCodes, uri.getQueryParameters(), uri);
     }
 
     private Uni<Response> read(String orgnr, String resource, String serviceCodesHeader,
-            Map<String, List<String>> parameters) {
+            Map<String, List<String>> parameters, UriInfo uri) {
         String type = SearchQuery.typeOf(resource);
         if (type == null) {
             throw new Rejection(404, Outcomes.error(IssueType.NOTSUPPORTED, VkpCode.INVALID_FORMAT, "vkp-endpoint",
                     "no search endpoint " + resource + "; searchable are " + VkpReads.READABLE.keySet()));
         }
         String path = type.toLowerCase(java.util.Locale.ROOT);
-        var sender = callers.current().mustBeVendor(path, "read", false);
-        // a read costs the EPJ two searches: it counts against the client's rate like a write
-        rateLimiter.admit(sender.clientId());
+        var caller = callers.current();
+        // a read costs the EPJ two searches: it counts against the client's rate like a write, refused or not
+        rateLimiter.admit(caller.clientId());
         Writes.requireWellFormed(orgnr);
         List<String> serviceCodes = ServiceCodes.parse(serviceCodesHeader);
-        if (serviceCodes.isEmpty()) {
-            throw new Rejection(400, Outcomes.of(IssueSeverity.ERROR, IssueType.REQUIRED,
-                    VkpCode.INVALID_PARAMETER_COUNT, "service-codes-missing", "ServiceCodes",
-                    "a read names the services it is for in the ServiceCodes header, e.g. ServiceCodes: ta,md"));
+        try {
+            var sender = caller.mustBeVendor(path, "read", false);
+            if (serviceCodes.isEmpty()) {
+                throw new Rejection(400, Outcomes.of(IssueSeverity.ERROR, IssueType.REQUIRED,
+                        VkpCode.INVALID_PARAMETER_COUNT, "service-codes-missing", "ServiceCodes",
+                        "a read names the services it is for in the ServiceCodes header, e.g. ServiceCodes: ta,md"));
+            }
+            List<String> unknown = ServiceCodes.unknown(serviceCodes);
+            if (!unknown.isEmpty()) {
+                throw new Rejection(400, Outcomes.of(IssueSeverity.ERROR, IssueType.CODEINVALID,
+                        VkpCode.INVALID_FORMAT, "service-codes-unknown", "ServiceCodes", "unknown ServiceCode "
+                                + String.join(",", unknown) + "; known are " + String.join(", ", ServiceCodes.ORDER)));
+            }
+            return reads.read(orgnr, sender, path, serviceCodes, SearchQuery.parse(type, parameters),
+                    uri.getBaseUriBuilder().path("epj/r4").path(orgnr).build() + "/");
+        } catch (Rejection refusal) {
+            return reads.refused(orgnr, caller, path, serviceCodes, parameters, refusal);
         }
-        List<String> unknown = ServiceCodes.unknown(serviceCodes);
-        if (!unknown.isEmpty()) {
-            throw new Rejection(400, Outcomes.of(IssueSeverity.ERROR, IssueType.CODEINVALID, VkpCode.INVALID_FORMAT,
-                    "service-codes-unknown", "ServiceCodes", "unknown ServiceCode " + String.join(",", unknown)
-                            + "; known are " + String.join(", ", ServiceCodes.ORDER)));
-        }
-        return reads.read(orgnr, sender, path, serviceCodes, SearchQuery.parse(type, parameters));
     }
 
     /** A FHIR client reads {@code BASE/metadata} of whatever base it is given, here one municipality's. */

@@ -10,6 +10,8 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class SearchQueryTest {
@@ -46,6 +48,29 @@ class SearchQueryTest {
         SearchQuery list = SearchQuery.parse("Patient", params("_format", "json"));
         assertFalse(list.namesPatient());
         assertEquals("", list.form());
+    }
+
+    @Test
+    void aPageLinkIsFollowedWithItsSearchAndOnlyAWellFormedTokenPasses() {
+        String token = "AbC-_0123456789xyzAbC-_0123456789xyz";
+        SearchQuery page = SearchQuery.parse("CarePlan", params("patient.identifier", FNR, "_page", token));
+        assertEquals(token, page.page());
+        assertTrue(page.form().endsWith("&_page=" + token), page.form());
+        for (String bad : List.of("short", token + "=", token + "&x=1", "a".repeat(4001))) {
+            assertEquals("2.4", code(assertThrows(Rejection.class,
+                    () -> SearchQuery.parse("CarePlan", params("_page", bad)))), bad);
+        }
+        assertEquals("2.4", code(assertThrows(Rejection.class,
+                () -> SearchQuery.parse("CarePlan", params("_page", token, "_page", token)))));
+    }
+
+    @Test
+    void theLogOfARefusedSearchNamesItsPatientOnlyWhenOneValidIdIsNamed() {
+        assertEquals(List.of(NationalId.FNR_SYSTEM, FNR), List.of(SearchQuery.patientNamed(params(
+                "patient.identifier", FNR, "colour", "blue"))));
+        assertNull(SearchQuery.patientNamed(params("patient.identifier", "12854849157")));
+        assertNull(SearchQuery.patientNamed(params("identifier", FNR, "patient.identifier", "03895211256")));
+        assertNull(SearchQuery.patientNamed(params("_count", "0")));
     }
 
     @Test

@@ -495,5 +495,20 @@ class VkpResourceTest {
         assertFalse(record.value().contains(FNR), "the national id is sealed");
         assertEquals("patient.identifier=urn%3Aoid%3A2.16.578.1.12.4.1.4.1%7C" + FNR + "&date=ge2026-01-01",
                 vault.open(read.readId(), read.query()).await().atMost(Duration.ofSeconds(5)));
+
+        // the reads refused at the door are on the log too, for the municipality's access log; the 404 was no read
+        List<no.knutepunkt.model.event.ReadRefused> refused = new TopicProbe(bootstrap).readAll(
+                List.of(Topics.READS_REQUESTED), Duration.ofSeconds(2)).stream()
+                .map(r -> EventCodec.decode(r.value()).payload())
+                .filter(e -> e instanceof no.knutepunkt.model.event.ReadRefused r && ORGNR.equals(r.orgnr())
+                        && "careplan".equals(r.resource()))
+                .map(e -> (no.knutepunkt.model.event.ReadRefused) e)
+                .sorted(java.util.Comparator.comparing(no.knutepunkt.model.event.ReadRefused::refusedAt)).toList();
+        assertEquals(List.of("vkp-scope", "service-codes-missing", "service-codes-unknown"), refused.stream()
+                .map(no.knutepunkt.model.event.ReadRefused::rule).toList());
+        assertEquals(List.of(403, 400, 400), refused.stream().map(no.knutepunkt.model.event.ReadRefused::status)
+                .toList());
+        assertEquals(List.of("TA", "GPS"), refused.get(2).serviceCodes(), "only known codes are logged");
+        assertEquals(VKP_ID, refused.get(0).sender().vkpId());
     }
 }
