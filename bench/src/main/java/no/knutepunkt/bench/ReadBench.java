@@ -71,16 +71,45 @@ public final class ReadBench {
     }
 
     record Phase(List<Read> reads, Map<Integer, Integer> writes, Map<String, Long> cpuTicks, double seconds) {
+
+        int operations() {
+            return reads.size() + writes.values().stream().mapToInt(Integer::intValue).sum();
+        }
+
+        double cpuMillisPerOperation() {
+            return cpuTicks.values().stream().mapToLong(Long::longValue).sum() * 10.0 / Math.max(1, operations());
+        }
+
+        Map<Integer, Integer> statuses() {
+            Map<Integer, Integer> statuses = new TreeMap<>();
+            reads.forEach(r -> statuses.merge(r.status(), 1, Integer::sum));
+            return statuses;
+        }
     }
 
     public static void main(String[] args) throws Exception {
         int rate = args.length > 0 ? Integer.parseInt(args[0]) : 50;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
         int writeRate = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+        int warmUp = args.length > 3 ? Integer.parseInt(args[3]) : 120;
         ReadBench bench = new ReadBench();
-        // JIT, pools, the connections: not measured
-        bench.phase(Math.min(rate, 20), 20, 0);
         List<String> lines = new ArrayList<>();
+        // the JIT, pools and connections, measured apart: a JVM compiles for minutes after its first requests
+        if (warmUp > 0) {
+            int warmRate = Math.min(rate, 20);
+            int warmWrites = Math.min(writeRate, 10);
+            Phase warming = bench.phase(warmRate, warmUp, warmWrites);
+            lines.add(String.format("warm-up (not in the figures below): %d reads/s with %d writes/s for %d s; "
+                    + "its CPU per operation %.2f ms, reads by status %s", warmRate, warmWrites, warmUp,
+                    warming.cpuMillisPerOperation(), warming.statuses()));
+        }
+        Map<String, Long> idleBefore = bench.cpu();
+        Thread.sleep(10_000);
+        Map<String, Long> idleAfter = bench.cpu();
+        long idle = idleAfter.entrySet().stream().mapToLong(e -> e.getValue() - idleBefore.getOrDefault(e.getKey(),
+                e.getValue())).sum();
+        lines.add(String.format("idle hub (10 s, no requests): %.0f ms of CPU per second, all processes: consumers "
+                + "polling, heartbeats, timers; part of each figure below, more so at low rates", idle * 10.0 / 10));
         lines.add(String.format("hub: five services, Kafka, PostgreSQL and the EPJ stand-in on this machine; the "
                 + "demo vendor reading municipality %s's EPJ, open loop, mix of %d searches (one patient's visit "
                 + "plan, conditions, medications, services; the list of patients with an alarm service); reads "
@@ -130,8 +159,7 @@ public final class ReadBench {
     }
 
     private List<String> report(String name, int rate, int writeRate, Phase phase) throws Exception {
-        Map<Integer, Integer> statuses = new TreeMap<>();
-        phase.reads().forEach(r -> statuses.merge(r.status(), 1, Integer::sum));
+        Map<Integer, Integer> statuses = phase.statuses();
         Map<String, Long> epj = epjMillis(phase.reads());
         List<Long> answer = new ArrayList<>();
         List<Long> hub = new ArrayList<>();
@@ -142,7 +170,7 @@ public final class ReadBench {
                 hub.add(Math.max(0, r.nanos() - e * 1_000_000));
             }
         }
-        int operations = phase.reads().size() + phase.writes().values().stream().mapToInt(Integer::intValue).sum();
+        int operations = phase.operations();
         List<String> lines = new ArrayList<>();
         lines.add(String.format("## %s: %d reads/s for %.0f s%s; reads by status %s%s", name, rate,
                 phase.seconds(), writeRate == 0 ? "" : " with " + writeRate + " writes/s", statuses,
@@ -151,12 +179,10 @@ public final class ReadBench {
         lines.add("answer time:        " + Machine.percentiles(sorted(answer)));
         lines.add("hub's own share:    " + Machine.percentiles(sorted(hub)) + " (answer less the EPJ's time)");
         StringBuilder cpu = new StringBuilder("CPU per operation (" + operations + " reads and writes), by process:");
-        long ticks = 0;
         for (Map.Entry<String, Long> p : phase.cpuTicks().entrySet()) {
-            ticks += p.getValue();
             cpu.append(String.format(" %s %.2f ms;", p.getKey(), p.getValue() * 10.0 / Math.max(1, operations)));
         }
-        lines.add(cpu + String.format(" all %.2f ms", ticks * 10.0 / Math.max(1, operations)));
+        lines.add(cpu + String.format(" all %.2f ms", phase.cpuMillisPerOperation()));
         return lines;
     }
 
