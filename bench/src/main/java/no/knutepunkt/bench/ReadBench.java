@@ -108,8 +108,10 @@ public final class ReadBench {
         Map<String, Long> idleAfter = bench.cpu();
         long idle = idleAfter.entrySet().stream().mapToLong(e -> e.getValue() - idleBefore.getOrDefault(e.getKey(),
                 e.getValue())).sum();
-        lines.add(String.format("idle hub (10 s, no requests): %.0f ms of CPU per second, all processes: consumers "
-                + "polling, heartbeats, timers; part of each figure below, more so at low rates", idle * 10.0 / 10));
+        lines.add("hub JVMs: " + bench.jvmOptions());
+        lines.add(String.format("hub between warm-up and figures (10 s, no requests sent): %.0f ms of CPU per "
+                + "second, all processes: consumers polling, heartbeats, timers, and a backlog still draining if the "
+                + "warm-up left one; part of each figure below, more so at low rates", idle * 10.0 / 10));
         lines.add(String.format("hub: five services, Kafka, PostgreSQL and the EPJ stand-in on this machine; the "
                 + "demo vendor reading municipality %s's EPJ, open loop, mix of %d searches (one patient's visit "
                 + "plan, conditions, medications, services; the list of patients with an alarm service); reads "
@@ -230,6 +232,14 @@ public final class ReadBench {
             }
         }
         return ticks;
+    }
+
+    /** The options ingest's JVM runs with (every service has the same but its heap), from its command line. */
+    private String jvmOptions() throws Exception {
+        String pid = Files.readString(home.resolve("run/ingest-service.pid")).trim();
+        String cmdline = Files.readString(Path.of("/proc", pid, "cmdline")).replace('\0', ' ');
+        int jar = cmdline.indexOf(" -jar ");
+        return jar < 0 ? cmdline : cmdline.substring(0, jar).replaceFirst("^\\S*java ", "");
     }
 
     private HttpRequest read(String[] search) {

@@ -13,6 +13,7 @@ import no.knutepunkt.consent.repository.RestrictionRepository;
 import no.knutepunkt.consent.service.ConsentDecider.Question;
 import no.knutepunkt.consent.service.ConsentDecider.Verdict;
 import no.knutepunkt.model.event.EventData;
+import no.knutepunkt.model.event.ReadFailed;
 import no.knutepunkt.model.event.MessageReceived;
 import no.knutepunkt.model.event.ReadRequested;
 
@@ -47,8 +48,16 @@ public class DecisionService {
                 .chain(found -> restrictionsFor(q).map(r -> ConsentDecider.decide(message, found, r))));
     }
 
-    /** The decision on a read, as the register and the partner profile stood when it was asked. */
+    /**
+     * The decision on a read, as the register and the partner profile stood when it was asked; a read whose asker has
+     * stopped waiting is shed without a look at the register.
+     */
     public Uni<EventData> decide(ReadRequested read) {
+        Instant now = Instant.now();
+        if (!now.isBefore(read.answerBy())) {
+            return Uni.createFrom().item(ReadFailed.expired(read.readId(), read.orgnr(), read.sender(),
+                    "consent", now.truncatedTo(java.time.temporal.ChronoUnit.MICROS)));
+        }
         Question q = ConsentDecider.questionOf(read);
         return Panache.withSession(() -> grants.asOf(q.orgnr(), q.vkpId(), q.at())
                 .chain(found -> restrictionsFor(q).chain(r -> profiles.asOf(q.orgnr(), q.at())

@@ -7,7 +7,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import no.knutepunkt.model.event.EventCodec;
 import no.knutepunkt.model.event.EventEnvelope;
 import no.knutepunkt.model.event.MessageAuthorized;
+import no.knutepunkt.model.event.EventData;
 import no.knutepunkt.model.event.ReadAuthorized;
+import no.knutepunkt.model.event.ReadFailed;
 import no.knutepunkt.model.event.RouteRegistered;
 import no.knutepunkt.routing.Route;
 import no.knutepunkt.routing.repository.RouteRepository;
@@ -62,7 +64,12 @@ public class RoutingListener {
         if (!(envelope.payload() instanceof ReadAuthorized read)) {
             return Uni.createFrom().voidItem();
         }
-        return routeOf(read.orgnr()).map(route -> Router.route(read, route))
+        java.time.Instant now = java.time.Instant.now();
+        // nobody waits for it any more: shed unasked, so that a backlog of dead reads does not delay live ones
+        Uni<EventData> routed = now.isBefore(read.answerBy()) ? routeOf(read.orgnr()).map(route -> Router.route(read,
+                route)) : Uni.createFrom().item(ReadFailed.expired(read.readId(), read.orgnr(), read.sender(),
+                        "routing", now.truncatedTo(java.time.temporal.ChronoUnit.MICROS)));
+        return routed
                 .call(decision -> publisher.readRouted(EventEnvelope.causedBy(envelope, RouteService.SOURCE,
                         decision)))
                 .replaceWithVoid();
