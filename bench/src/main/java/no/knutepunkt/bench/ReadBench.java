@@ -102,6 +102,7 @@ public final class ReadBench {
             lines.add(String.format("warm-up (not in the figures below): %d reads/s with %d writes/s for %d s; "
                     + "its CPU per operation %.2f ms, reads by status %s", warmRate, warmWrites, warmUp,
                     warming.cpuMillisPerOperation(), warming.statuses()));
+            lines.add(bench.drained(Duration.ofMinutes(5)));
         }
         Map<String, Long> idleBefore = bench.cpu();
         Thread.sleep(10_000);
@@ -232,6 +233,41 @@ public final class ReadBench {
             }
         }
         return ticks;
+    }
+
+    /**
+     * Waits until every consumer group of the hub has read its topics to the end (a warm-up a fresh hub could not
+     * keep up with leaves a backlog, which would be measured as the next phase's latency), at most {@code limit}.
+     */
+    private String drained(Duration limit) throws Exception {
+        long start = System.nanoTime();
+        long lag = -1;
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers",
+                env("KNUTEPUNKT_KAFKA")))) {
+            while (System.nanoTime() - start < limit.toNanos()) {
+                lag = 0;
+                for (var group : admin.listConsumerGroups().all().get()) {
+                    var committed = admin.listConsumerGroupOffsets(group.groupId()).partitionsToOffsetAndMetadata()
+                            .get();
+                    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
+                            new java.util.HashMap<>();
+                    committed.keySet().forEach(tp -> latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec
+                            .latest()));
+                    var ends = admin.listOffsets(latest).all().get();
+                    for (var c : committed.entrySet()) {
+                        if (c.getValue() != null) {
+                            lag += Math.max(0, ends.get(c.getKey()).offset() - c.getValue().offset());
+                        }
+                    }
+                }
+                if (lag == 0) {
+                    break;
+                }
+                Thread.sleep(2000);
+            }
+        }
+        return String.format("backlog after the warm-up: %s after %.0f s", lag == 0 ? "drained"
+                : lag + " events still unread", (System.nanoTime() - start) / 1e9);
     }
 
     /** The options ingest's JVM runs with (every service has the same but its heap), from its command line. */
