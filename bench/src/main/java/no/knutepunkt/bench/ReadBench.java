@@ -54,16 +54,15 @@ public final class ReadBench {
     private final String ingest = env("KNUTEPUNKT_INGEST_URL");
     private final Path home = Path.of(env("KNUTEPUNKT_HOME"));
     private final DevTokens tokens = DevTokens.fromEnvironment();
-    private final String reader;
-    private final String writer;
+    /** The demo vendor's tokens, signed afresh for each phase: a long warm-up and drain outlive one. */
+    private String reader;
+    private String writer;
+    private final List<String> scopes = new ArrayList<>();
     private final String bundle;
 
     private ReadBench() throws Exception {
-        List<String> scopes = new ArrayList<>();
         VkpReads.READABLE.keySet().forEach(r -> scopes.add(HelseIdClaims.vkpScope(r, "read")));
-        String vkpId = "Demoleverandor_Demosystem_" + ORGNR;
-        reader = tokens.vendor(vkpId, scopes);
-        writer = tokens.vendor(vkpId, List.of(HelseIdClaims.vkpScope("bundle", "write")));
+        signTokens();
         bundle = Files.readString(Path.of("examples/01-medication-dispense-success.json"));
     }
 
@@ -124,7 +123,14 @@ public final class ReadBench {
         Machine.report("read-" + rate + "rps-" + seconds + "s-" + writeRate + "wps", lines);
     }
 
+    private void signTokens() throws Exception {
+        String vkpId = "Demoleverandor_Demosystem_" + ORGNR;
+        reader = tokens.vendor(vkpId, scopes);
+        writer = tokens.vendor(vkpId, List.of(HelseIdClaims.vkpScope("bundle", "write")));
+    }
+
     private Phase phase(int rate, int seconds, int writeRate) throws Exception {
+        signTokens();
         Map<String, Long> before = cpu();
         ConcurrentLinkedQueue<Read> done = new ConcurrentLinkedQueue<>();
         Map<Integer, Integer> writes = new ConcurrentHashMap<>();
