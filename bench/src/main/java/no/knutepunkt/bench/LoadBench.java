@@ -106,6 +106,8 @@ public final class LoadBench {
     private final String ingest = env("KNUTEPUNKT_INGEST_URL");
     private final String epj = env("KNUTEPUNKT_EPJ_URL");
     private final DevTokens tokens = DevTokens.fromEnvironment();
+    private final HubProcesses processes = new HubProcesses(java.nio.file.Path.of(env("KNUTEPUNKT_HOME")),
+            env("KNUTEPUNKT_KAFKA"));
     private final List<String> bodies = new ArrayList<>();
     private final List<String> types = new ArrayList<>();
     private final List<String> patients = new ArrayList<>();
@@ -145,8 +147,8 @@ public final class LoadBench {
         switch (mode) {
             case "e2e" -> {
                 LoadBench bench = new LoadBench(arg(args, 3, 10), arg(args, 4, 5));
-                bench.warmUp(Integer.parseInt(args[1].split(",")[0]));
                 List<String> lines = new ArrayList<>(List.of(bench.hub()));
+                lines.addAll(bench.warmUp(Integer.parseInt(args[1].split(",")[0])));
                 for (String rate : args[1].split(",")) {
                     lines.addAll(bench.e2e(Integer.parseInt(rate), arg(args, 2, 60)));
                 }
@@ -167,19 +169,34 @@ public final class LoadBench {
     }
 
     /**
-     * JIT, pools and HAPI's validator, not measured: 30 s at the rate (at most 20/s, which a cold hub keeps up with),
-     * all of it delivered.
+     * JIT, pools and HAPI's validator, reported but not in the figures: 60 s at the rate (at most 20/s, which a cold
+     * hub keeps up with), all of it delivered, the consumer groups drained; then the idle hub's own CPU.
      */
-    private void warmUp(int rate) throws Exception {
-        Offered warmUp = offer(Math.min(rate, 20), 30, List.of());
-        waitFor(warmUp.accepted(), 300);
+    private List<String> warmUp(int rate) throws Exception {
+        int warmRate = Math.min(rate, 20);
+        HubProcesses.Cpu before = processes.cpu();
+        Offered warmUp = offer(warmRate, 60, List.of());
+        Map<String, Instant> arrived = waitFor(warmUp.accepted(), 300);
+        HubProcesses.Cpu used = processes.cpu().since(before);
+        return List.of(String.format("warm-up (not in the figures): %d bundles/s for 60 s, %d accepted, %d arrived; "
+                + "hub CPU %.1f ms per message", warmRate, warmUp.accepted().size(), arrived.size(),
+                used.millisPer(warmUp.accepted().size())), processes.drained(Duration.ofMinutes(5)),
+                processes.jvmOptions(), processes.idle(10));
+    }
+
+    /** The hub's CPU from the first send until every accepted message arrived (or the wait ended), per message. */
+    private static String cpuPerMessage(HubProcesses.Cpu used, int messages) {
+        return "CPU per message (" + messages + " accepted, first send to last arrival), by process: "
+                + used.perOperation(messages);
     }
 
     /** One rate's figures, hub and baseline. */
     private List<String> e2e(int rate, int seconds) throws Exception {
+        HubProcesses.Cpu before = processes.cpu();
         Offered run = offer(rate, seconds, List.of());
         // long enough for a saturated hub to drain at 5/s, so that the next rate starts on an empty hub
         Arrivals arrivals = arrivals(run, Math.max(300, Math.max(3 * seconds, rate * seconds / 5)));
+        HubProcesses.Cpu used = processes.cpu().since(before);
         KafkaBaseline.Result baseline = KafkaBaseline.run(env("KNUTEPUNKT_KAFKA"), bodies, rate, seconds);
         return List.of(
                 String.format("## %d/s: %d bundles for %d s (sent in %.1f s); answers by status: %s", rate,
@@ -188,6 +205,7 @@ public final class LoadBench {
                 "to the 202:  " + Machine.percentiles(sorted(run.answers())),
                 "end to end:  " + Machine.percentiles(arrivals.endToEnd()),
                 "to journaled (pull): " + Machine.percentiles(arrivals.toJournaled()),
+                cpuPerMessage(used, run.accepted().size()),
                 String.format("baseline, 4 bare Kafka hops (consume, produce, acks=all) on the same broker, same "
                         + "payloads and rate: %d of %d relayed, %.1f msgs/s; end to end %s", baseline.relayed(),
                         baseline.offered(), baseline.rate(), Machine.percentiles(baseline.latencies())),
@@ -197,18 +215,24 @@ public final class LoadBench {
 
     /** Flat out: {@code concurrency} sends in flight for {@code seconds}; what the hub takes in and delivers. */
     private void flat(int seconds, int concurrency) throws Exception {
-        warmUp(10);
+        List<String> warmUp = warmUp(10);
+        HubProcesses.Cpu before = processes.cpu();
         Offered run = offer(0, seconds, List.of(), concurrency);
         Arrivals arrivals = arrivals(run, Math.max(300, 3 * seconds));
+        HubProcesses.Cpu used = processes.cpu().since(before);
         int answered = run.statuses().values().stream().mapToInt(AtomicInteger::get).sum();
-        Machine.report("flat-out-" + seconds + "s-" + concurrency + "c", List.of(hub(),
+        List<String> lines = new ArrayList<>(List.of(hub()));
+        lines.addAll(warmUp);
+        lines.addAll(List.of(
                 String.format("flat out, closed loop: %d sends in flight for %d s: %d answered (%.1f/s), %d accepted "
                         + "(%.1f/s); answers by status: %s", concurrency, seconds, answered, answered / run.offeredFor(),
                         run.accepted().size(), run.accepted().size() / run.offeredFor(), run.statuses()),
                 arrivals.summary(),
                 "to the 202:  " + Machine.percentiles(sorted(run.answers())),
                 "end to end:  " + Machine.percentiles(arrivals.endToEnd()),
-                "to journaled (pull): " + Machine.percentiles(arrivals.toJournaled())));
+                "to journaled (pull): " + Machine.percentiles(arrivals.toJournaled()),
+                cpuPerMessage(used, run.accepted().size())));
+        Machine.report("flat-out-" + seconds + "s-" + concurrency + "c", lines);
     }
 
     /**
@@ -217,9 +241,9 @@ public final class LoadBench {
      * {@link #HALVINGS} halvings of the interval between the last sustained rate and the first that was not.
      */
     private void max(int seconds, int start) throws Exception {
-        warmUp(start);
-        List<String> lines = new ArrayList<>(List.of(hub(), "sustained = zero loss and the last arrival within 30 s"
-                + " of the last send, for " + seconds + " s"));
+        List<String> lines = new ArrayList<>(List.of(hub()));
+        lines.addAll(warmUp(start));
+        lines.add("sustained = zero loss and the last arrival within 30 s of the last send, for " + seconds + " s");
         int good = 0;
         int bad = 0;
         for (int rate = start; bad == 0; rate *= 2) {
@@ -245,13 +269,16 @@ public final class LoadBench {
     }
 
     private boolean sustained(int rate, int seconds, List<String> lines) throws Exception {
+        HubProcesses.Cpu before = processes.cpu();
         Offered run = offer(rate, seconds, List.of());
         Arrivals arrivals = arrivals(run, Math.max(300, 3 * seconds));
+        HubProcesses.Cpu used = processes.cpu().since(before);
         long lag = arrivals.last() == null ? Long.MAX_VALUE : Duration.between(run.accepted().values().stream()
                 .map(Sent::sentAt).max(Comparator.naturalOrder()).orElseThrow(), arrivals.last()).toSeconds();
         boolean ok = arrivals.missing() == 0 && run.accepted().size() == rate * seconds && lag <= 30;
-        lines.add(String.format("%d/s: %s; last arrival %d s after the last send; end to end %s -> %s", rate,
-                arrivals.summary(), lag, Machine.percentiles(arrivals.endToEnd()), ok ? "sustained" : "not sustained"));
+        lines.add(String.format("%d/s: %s; last arrival %d s after the last send; end to end %s; hub CPU %.1f ms per "
+                + "message -> %s", rate, arrivals.summary(), lag, Machine.percentiles(arrivals.endToEnd()),
+                used.millisPer(run.accepted().size()), ok ? "sustained" : "not sustained"));
         System.out.println(lines.get(lines.size() - 1));
         return ok;
     }

@@ -46,13 +46,11 @@ public final class ReadBench {
             new String[] {"medicationstatement", "patient.identifier=" + PATIENT, "md"},
             new String[] {"episodeofcare", "patient.identifier=" + PATIENT, "ta,md"},
             new String[] {"patient", "", "ta"});
-    private static final List<String> PROCESSES = List.of("ingest-service", "consent-service", "routing-service",
-            "delivery-service", "audit-service", "epj-standin");
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final String ingest = env("KNUTEPUNKT_INGEST_URL");
-    private final Path home = Path.of(env("KNUTEPUNKT_HOME"));
+    private final HubProcesses hubProcesses = new HubProcesses(Path.of(env("KNUTEPUNKT_HOME")), env("KNUTEPUNKT_KAFKA"));
     private final DevTokens tokens = DevTokens.fromEnvironment();
     /** The demo vendor's tokens, signed afresh for each phase: a long warm-up and drain outlive one. */
     private String reader;
@@ -69,14 +67,14 @@ public final class ReadBench {
     record Read(String readId, int status, long nanos) {
     }
 
-    record Phase(List<Read> reads, Map<Integer, Integer> writes, Map<String, Long> cpuTicks, double seconds) {
+    record Phase(List<Read> reads, Map<Integer, Integer> writes, HubProcesses.Cpu cpu, double seconds) {
 
         int operations() {
             return reads.size() + writes.values().stream().mapToInt(Integer::intValue).sum();
         }
 
         double cpuMillisPerOperation() {
-            return cpuTicks.values().stream().mapToLong(Long::longValue).sum() * 10.0 / Math.max(1, operations());
+            return cpu.millisPer(operations());
         }
 
         Map<Integer, Integer> statuses() {
@@ -101,17 +99,10 @@ public final class ReadBench {
             lines.add(String.format("warm-up (not in the figures below): %d reads/s with %d writes/s for %d s; "
                     + "its CPU per operation %.2f ms, reads by status %s", warmRate, warmWrites, warmUp,
                     warming.cpuMillisPerOperation(), warming.statuses()));
-            lines.add(bench.drained(Duration.ofMinutes(5)));
+            lines.add(bench.hubProcesses.drained(Duration.ofMinutes(5)));
         }
-        Map<String, Long> idleBefore = bench.cpu();
-        Thread.sleep(10_000);
-        Map<String, Long> idleAfter = bench.cpu();
-        long idle = idleAfter.entrySet().stream().mapToLong(e -> e.getValue() - idleBefore.getOrDefault(e.getKey(),
-                e.getValue())).sum();
-        lines.add("hub JVMs: " + bench.jvmOptions());
-        lines.add(String.format("hub between warm-up and figures (10 s, no requests sent): %.0f ms of CPU per "
-                + "second, all processes: consumers polling, heartbeats, timers, and a backlog still draining if the "
-                + "warm-up left one; part of each figure below, more so at low rates", idle * 10.0 / 10));
+        lines.add(bench.hubProcesses.jvmOptions());
+        lines.add(bench.hubProcesses.idle(10));
         lines.add(String.format("hub: five services, Kafka, PostgreSQL and the EPJ stand-in on this machine; the "
                 + "demo vendor reading municipality %s's EPJ, open loop, mix of %d searches (one patient's visit "
                 + "plan, conditions, medications, services; the list of patients with an alarm service); reads "
@@ -131,7 +122,7 @@ public final class ReadBench {
 
     private Phase phase(int rate, int seconds, int writeRate) throws Exception {
         signTokens();
-        Map<String, Long> before = cpu();
+        HubProcesses.Cpu before = hubProcesses.cpu();
         ConcurrentLinkedQueue<Read> done = new ConcurrentLinkedQueue<>();
         Map<Integer, Integer> writes = new ConcurrentHashMap<>();
         List<CompletableFuture<?>> inFlight = new ArrayList<>();
@@ -161,10 +152,7 @@ public final class ReadBench {
         }
         CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).get();
         double took = (System.nanoTime() - start) / 1e9;
-        Map<String, Long> after = cpu();
-        Map<String, Long> used = new TreeMap<>();
-        after.forEach((p, t) -> used.put(p, t - before.getOrDefault(p, t)));
-        return new Phase(new ArrayList<>(done), writes, used, took);
+        return new Phase(new ArrayList<>(done), writes, hubProcesses.cpu().since(before), took);
     }
 
     private List<String> report(String name, int rate, int writeRate, Phase phase) throws Exception {
@@ -187,11 +175,8 @@ public final class ReadBench {
         lines.add(String.format("sustained: %.1f reads/s answered", phase.reads().size() / phase.seconds()));
         lines.add("answer time:        " + Machine.percentiles(sorted(answer)));
         lines.add("hub's own share:    " + Machine.percentiles(sorted(hub)) + " (answer less the EPJ's time)");
-        StringBuilder cpu = new StringBuilder("CPU per operation (" + operations + " reads and writes), by process:");
-        for (Map.Entry<String, Long> p : phase.cpuTicks().entrySet()) {
-            cpu.append(String.format(" %s %.2f ms;", p.getKey(), p.getValue() * 10.0 / Math.max(1, operations)));
-        }
-        lines.add(cpu + String.format(" all %.2f ms", phase.cpuMillisPerOperation()));
+        lines.add("CPU per operation (" + operations + " reads and writes), by process: "
+                + phase.cpu().perOperation(operations));
         return lines;
     }
 
@@ -206,82 +191,6 @@ public final class ReadBench {
             }
         }
         return found;
-    }
-
-    /**
-     * utime + stime of each part of the hub, in clock ticks (1/100 s): the services and the stand-in by their pid
-     * files, the broker and PostgreSQL (the postmaster and every backend) by their command lines.
-     */
-    private Map<String, Long> cpu() throws Exception {
-        Map<String, String> pids = new java.util.HashMap<>();
-        for (String name : PROCESSES) {
-            Path pid = home.resolve("run/" + name + ".pid");
-            if (Files.exists(pid)) {
-                pids.put(Files.readString(pid).trim(), name);
-            }
-        }
-        Map<String, Long> ticks = new TreeMap<>();
-        try (var procs = Files.list(Path.of("/proc"))) {
-            for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-                try {
-                    String cmdline = Files.readString(proc.resolve("cmdline")).replace('\0', ' ');
-                    String name = pids.getOrDefault(proc.getFileName().toString(),
-                            cmdline.contains("kafka.Kafka") ? "kafka" : cmdline.startsWith("postgres")
-                                    || cmdline.contains("/bin/postgres") ? "postgresql" : null);
-                    if (name != null) {
-                        String stat = Files.readString(proc.resolve("stat"));
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        ticks.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
-                    }
-                } catch (java.io.IOException | RuntimeException e) {
-                    // the process ended while it was read
-                }
-            }
-        }
-        return ticks;
-    }
-
-    /**
-     * Waits until every consumer group of the hub has read its topics to the end (a warm-up a fresh hub could not
-     * keep up with leaves a backlog, which would be measured as the next phase's latency), at most {@code limit}.
-     */
-    private String drained(Duration limit) throws Exception {
-        long start = System.nanoTime();
-        long lag = -1;
-        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers",
-                env("KNUTEPUNKT_KAFKA")))) {
-            while (System.nanoTime() - start < limit.toNanos()) {
-                lag = 0;
-                for (var group : admin.listConsumerGroups().all().get()) {
-                    var committed = admin.listConsumerGroupOffsets(group.groupId()).partitionsToOffsetAndMetadata()
-                            .get();
-                    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
-                            new java.util.HashMap<>();
-                    committed.keySet().forEach(tp -> latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec
-                            .latest()));
-                    var ends = admin.listOffsets(latest).all().get();
-                    for (var c : committed.entrySet()) {
-                        if (c.getValue() != null) {
-                            lag += Math.max(0, ends.get(c.getKey()).offset() - c.getValue().offset());
-                        }
-                    }
-                }
-                if (lag == 0) {
-                    break;
-                }
-                Thread.sleep(2000);
-            }
-        }
-        return String.format("backlog after the warm-up: %s after %.0f s", lag == 0 ? "drained"
-                : lag + " events still unread", (System.nanoTime() - start) / 1e9);
-    }
-
-    /** The options ingest's JVM runs with (every service has the same but its heap), from its command line. */
-    private String jvmOptions() throws Exception {
-        String pid = Files.readString(home.resolve("run/ingest-service.pid")).trim();
-        String cmdline = Files.readString(Path.of("/proc", pid, "cmdline")).replace('\0', ' ');
-        int jar = cmdline.indexOf(" -jar ");
-        return jar < 0 ? cmdline : cmdline.substring(0, jar).replaceFirst("^\\S*java ", "");
     }
 
     private HttpRequest read(String[] search) {
